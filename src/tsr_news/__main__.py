@@ -1,0 +1,3 @@
+from tsr_news.cli import main
+
+raise SystemExit(main())

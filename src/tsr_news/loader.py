@@ -1,0 +1,248 @@
+"""The one loader: reads corpus files into the typed model, validating as it goes.
+
+Documents are read one at a time (`Corpus.documents` is a generator), so checking or building
+N documents holds one document in memory, plus one (cluster, split) pair per document for the
+corpus-wide split check. Each file goes through: bytes -> UTF-8 -> JSON -> JSON Schema ->
+typed object -> semantic checks. A file that fails a stage is not taken further, and a document
+with any problem yields no `Document`: downstream code only ever sees valid data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tsr_news import checks, schemaerrors
+from tsr_news.jsonpointer import line_of
+from tsr_news.layout import Inventory, Layout, scan
+from tsr_news.model import AnnotationFile, Document, DocumentMeta, from_json
+from tsr_news.problems import Problem
+from tsr_news.schemas import ANNOTATION_SCHEMA, META_SCHEMA, taxonomy, validator
+
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass
+class LoadedDocument:
+    doc_id: str
+    document: Document | None
+    problems: list[Problem]
+    files: int
+
+
+@dataclass
+class _JsonFile:
+    """One JSON file being read: its relative path, its source text and the problems found."""
+
+    path: str
+    problems: list[Problem]
+    source: str | None = None
+
+    def report(self, finding: checks.Finding) -> None:
+        line = line_of(self.source, finding.pointer) if self.source is not None else None
+        self.problems.append(
+            Problem(self.path, line, finding.pointer, finding.code, finding.message)
+        )
+
+
+@dataclass
+class Corpus:
+    """A corpus directory: its layout, its inventory, and a streaming reader of its documents."""
+
+    root: Path
+    layout: Layout = field(init=False)
+    inventory: Inventory = field(init=False)
+    _splits: dict[str, tuple[str, str]] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.layout = Layout(self.root)
+        self.inventory = scan(self.layout)
+
+    def documents(self, only: Iterable[str] | None = None) -> Iterator[LoadedDocument]:
+        """Load and check each document (all, or those named in `only`), in doc_id order."""
+        doc_ids = self.inventory.doc_ids if only is None else sorted(set(only))
+        for doc_id in doc_ids:
+            yield self._load(doc_id)
+
+    def corpus_problems(self, only: Iterable[str] | None = None) -> list[Problem]:
+        """Problems across documents: the inventory's, and story clusters straddling splits.
+
+        Call after `documents` has run over the same selection; for a partial selection the
+        other documents' metadata is read just far enough to learn their cluster and split.
+        """
+        selected = self.inventory.doc_ids if only is None else sorted(set(only))
+        problems = (
+            self.inventory.problems_for(selected)
+            if only is not None
+            else list(self.inventory.problems)
+        )
+        clusters = {self._splits[d][0] for d in selected if d in self._splits}
+        if only is not None:
+            for doc_id in self.inventory.doc_ids:
+                if doc_id not in self._splits:
+                    peeked = _peek_cluster(self.layout.meta_path(doc_id))
+                    if peeked and peeked[0] in clusters:
+                        self._splits[doc_id] = peeked
+        return problems + self._straddling(clusters)
+
+    def _straddling(self, clusters: set[str]) -> list[Problem]:
+        members: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for doc_id, (cluster, split) in sorted(self._splits.items()):
+            if cluster in clusters:
+                members[cluster][split].append(doc_id)
+        problems = []
+        for cluster, by_split in sorted(members.items()):
+            if len(by_split) < 2:
+                continue
+            summary = "; ".join(f"{s}: {', '.join(ids)}" for s, ids in sorted(by_split.items()))
+            for ids in by_split.values():
+                for doc_id in ids:
+                    problems.append(
+                        Problem(
+                            self.layout.relative(self.layout.meta_path(doc_id)),
+                            None,
+                            "/split",
+                            "split-straddle",
+                            f"story cluster {cluster!r} straddles splits ({summary}); documents "
+                            "of one cluster share a split",
+                        )
+                    )
+        return problems
+
+    # -- one document -----------------------------------------------------------------------
+
+    def _load(self, doc_id: str) -> LoadedDocument:
+        layout, problems = self.layout, []
+        files = 0
+        meta = text = text_sha256 = None
+
+        if doc_id in self.inventory.texts:
+            files += 1
+            text_path = layout.text_path(doc_id)
+            data = text_path.read_bytes()
+            text_sha256 = hashlib.sha256(data).hexdigest()
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as error:
+                problems.append(_utf8_problem(layout.relative(text_path), data, error))
+
+        if doc_id in self.inventory.metas:
+            files += 1
+            source = _JsonFile(layout.relative(layout.meta_path(doc_id)), problems)
+            data = _read_json(layout.meta_path(doc_id), source, META_SCHEMA)
+            if data is not None:
+                meta = from_json(DocumentMeta, data)
+                self._splits[doc_id] = (meta.story_cluster, meta.split)
+                for finding in checks.check_meta(meta, doc_id, text_sha256):
+                    source.report(finding)
+
+        gold = None
+        if doc_id in self.inventory.gold:
+            files += 1
+            gold = self._annotations(
+                layout.gold_path(doc_id), doc_id, None, text, text_sha256, problems
+            )
+        layers = {}
+        for annotator in self.inventory.annotators_of(doc_id):
+            files += 1
+            path = layout.layer_path(annotator, doc_id)
+            layer = self._annotations(path, doc_id, annotator, text, text_sha256, problems)
+            if layer is not None:
+                layers[annotator] = layer
+
+        document = None
+        if not problems and meta is not None and text is not None:
+            document = Document(meta=meta, text=text, gold=gold, layers=layers)
+        return LoadedDocument(doc_id, document, problems, files)
+
+    def _annotations(self, path, doc_id, annotator, text, text_sha256, problems):
+        source = _JsonFile(self.layout.relative(path), problems)
+        data = _read_json(path, source, ANNOTATION_SCHEMA)
+        if data is None:
+            return None
+        annotations = AnnotationFile.from_json(data)
+        found = checks.check_annotations(
+            annotations,
+            doc_id=doc_id,
+            text=text,
+            text_sha256=text_sha256,
+            taxonomy=taxonomy(),
+            annotator=annotator,
+        )
+        before = len(problems)
+        for finding in found:
+            source.report(finding)
+        return annotations if len(problems) == before else None
+
+
+def _read_json(path: Path, source: _JsonFile, schema: str) -> dict | None:
+    """Read, decode and schema-check one JSON file; None (with problems reported) if it fails."""
+    data = path.read_bytes()
+    if data.startswith(UTF8_BOM):
+        source.report(
+            checks.Finding(
+                "",
+                "utf8-bom",
+                "file starts with a UTF-8 byte order mark; save it as UTF-8 without BOM",
+            )
+        )
+        return None
+    try:
+        source.source = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        source.problems.append(_utf8_problem(source.path, data, error))
+        return None
+    try:
+        value = json.loads(source.source)
+    except json.JSONDecodeError as error:
+        # the parser ran out of text: at the end, or inside a string never closed
+        truncated = error.pos >= len(source.source.rstrip()) or error.msg.startswith(
+            "Unterminated string"
+        )
+        message = (
+            f"the file ends before its JSON is complete (truncated?): {error.msg}"
+            if truncated
+            else f"not valid JSON: {error.msg} (column {error.colno})"
+        )
+        source.problems.append(
+            Problem(
+                source.path,
+                error.lineno,
+                "",
+                "json-truncated" if truncated else "json-syntax",
+                message,
+            )
+        )
+        return None
+    errors = sorted(
+        validator(schema).iter_errors(value), key=lambda e: list(map(str, e.absolute_path))
+    )
+    for error in errors:
+        for finding in schemaerrors.findings(error):
+            source.report(finding)
+    return None if errors else value
+
+
+def _utf8_problem(path: str, data: bytes, error: UnicodeDecodeError) -> Problem:
+    line = data.count(b"\n", 0, error.start) + 1
+    return Problem(
+        path,
+        line,
+        "",
+        "utf8-invalid",
+        f"not valid UTF-8: byte 0x{data[error.start]:02x} at offset {error.start} "
+        f"({error.reason}); files are UTF-8",
+    )
+
+
+def _peek_cluster(meta_path: Path) -> tuple[str, str] | None:
+    """A document's (story_cluster, split), read without validating; None if unreadable."""
+    try:
+        data = json.loads(meta_path.read_bytes())
+        return (data["story_cluster"], data["split"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

@@ -1,0 +1,112 @@
+"""The JSON Schemas of `schema/` and the taxonomy they share.
+
+The taxonomy schema is the one source of truth for every label inventory: each value is a
+`const` with its `description`, and the other schemas `$ref` into it. Everything else that
+needs labels (checks, guidelines, Label Studio config, dataset features) asks `Taxonomy`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
+
+META_SCHEMA = "meta.schema.json"
+ANNOTATION_SCHEMA = "annotation.schema.json"
+TAXONOMY_SCHEMA = "taxonomy.schema.json"
+
+
+def schema_dir() -> Path:
+    """Where the schemas are: the copy inside an installed wheel, else the checkout's `schema/`.
+
+    A wheel carries `tsr_news/schema/` (see pyproject's force-include); an editable install
+    runs from `src/`, two levels below the repository's top-level `schema/`.
+    """
+    packaged = Path(__file__).parent / "schema"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "schema"
+
+
+@cache
+def load_schema(name: str) -> dict:
+    return json.loads((schema_dir() / name).read_text(encoding="utf-8"))
+
+
+@cache
+def registry() -> Registry:
+    resources = []
+    for name in (META_SCHEMA, ANNOTATION_SCHEMA, TAXONOMY_SCHEMA):
+        schema = load_schema(name)
+        resources.append((schema["$id"], Resource.from_contents(schema)))
+    return Registry().with_resources(resources)
+
+
+@cache
+def validator(name: str) -> Draft202012Validator:
+    """A compiled validator for one schema, resolving `$ref`s into the taxonomy."""
+    return Draft202012Validator(
+        load_schema(name), registry=registry(), format_checker=FormatChecker()
+    )
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """One controlled vocabulary: its values in order, each with a one-line definition."""
+
+    name: str
+    title: str
+    description: str
+    definitions: dict[str, str]
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(self.definitions)
+
+
+@dataclass(frozen=True)
+class EntityAttribute:
+    """A label-specific entity attribute (gpe_role, org_type, norm)."""
+
+    name: str
+    labels: frozenset[str]
+    required: bool
+
+
+class Taxonomy:
+    """The label inventories and the rules between them, read from the taxonomy schema."""
+
+    def __init__(self, schema: dict):
+        self.inventories = {
+            name: Inventory(
+                name=name,
+                title=definition["title"],
+                description=definition["description"],
+                definitions={b["const"]: b["description"] for b in definition["oneOf"]},
+            )
+            for name, definition in schema["$defs"].items()
+        }
+        self.ref_prefixes = {
+            b["const"]: b["x-ref-prefix"]
+            for b in schema["$defs"]["entity_label"]["oneOf"]
+            if "x-ref-prefix" in b
+        }
+        self.reference_labels = {
+            field: frozenset(labels) for field, labels in schema["x-reference-labels"].items()
+        }
+        self.entity_attributes = {
+            name: EntityAttribute(name, frozenset(rule["labels"]), rule["required"])
+            for name, rule in schema["x-entity-attributes"].items()
+        }
+
+    def __getitem__(self, name: str) -> Inventory:
+        return self.inventories[name]
+
+
+@cache
+def taxonomy() -> Taxonomy:
+    return Taxonomy(load_schema(TAXONOMY_SCHEMA))

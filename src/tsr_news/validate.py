@@ -1,0 +1,61 @@
+"""Validate a corpus, or the documents that some paths belong to: the API behind `validate`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tsr_news.layout import Layout, doc_id_of
+from tsr_news.loader import Corpus
+from tsr_news.problems import Problem
+
+
+@dataclass(frozen=True)
+class Report:
+    problems: list[Problem]
+    documents: int
+    files: int
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> dict:
+        return {
+            "documents": self.documents,
+            "files": self.files,
+            "problem_count": len(self.problems),
+        }
+
+
+def validate(root: Path, paths: Iterable[Path] = ()) -> Report:
+    """Check the whole corpus at `root`, or only the documents the given paths belong to.
+
+    A path that belongs to no single document (a schema, the corpus root) selects the whole
+    corpus. Nothing is written.
+    """
+    corpus = Corpus(root)
+    only = select_documents(corpus.layout, paths)
+    problems, documents, files = [], 0, 0
+    for loaded in corpus.documents(only):
+        problems.extend(loaded.problems)
+        documents += 1
+        files += loaded.files
+    problems.extend(corpus.corpus_problems(only))
+    problems.sort(key=lambda p: (p.path, p.line or 0, p.pointer, p.code, p.message))
+    return Report(problems, documents, files)
+
+
+def select_documents(layout: Layout, paths: Iterable[Path]) -> set[str] | None:
+    """The doc ids that `paths` name, or None (the whole corpus) when any path is corpus-wide."""
+    paths = list(paths)
+    if not paths:
+        return None
+    selected = set()
+    for path in paths:
+        doc_id = doc_id_of(layout, path)
+        if doc_id is None:
+            return None
+        selected.add(doc_id)
+    return selected

@@ -1,0 +1,450 @@
+"""The catalogue of bad inputs: each breaks the valid fixture corpus in one way.
+
+Every case names the file the validator must blame, the problem code and a phrase of the
+message. The catalogue is data so that other tests (e.g. a faster schema engine's) can reuse it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tsr_news.jsonpointer import parts
+
+GOLD = "annotations/doc-alpha.json"
+LAYER = "annotations/layers/ann1/doc-alpha.json"
+META = "raw/doc-alpha.meta.json"
+TEXT = "raw/doc-alpha.txt"
+ENTITIES = "/layers/entities/items"
+QUOTES = "/layers/quotes/items"
+MEASURES = "/layers/measures/items"
+
+
+@dataclass(frozen=True)
+class BadInput:
+    name: str
+    breaks: Callable[[Path], None]
+    path: str
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def edit(rel: str, change: Callable[[object], None]) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        path = root / rel
+        data = json.loads(path.read_text(encoding="utf-8"))
+        change(data)
+        path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    return apply
+
+
+def _parent(data, ptr: str):
+    *head, last = parts(ptr)
+    for token in head:
+        data = data[int(token)] if isinstance(data, list) else data[token]
+    return data, (int(last) if isinstance(data, list) else last)
+
+
+def set_at(rel: str, ptr: str, value) -> Callable[[Path], None]:
+    def change(data):
+        parent, key = _parent(data, ptr)
+        if isinstance(parent, list) and key == len(parent):
+            parent.append(value)
+        else:
+            parent[key] = value
+
+    return edit(rel, change)
+
+
+def delete_at(rel: str, ptr: str) -> Callable[[Path], None]:
+    def change(data):
+        parent, key = _parent(data, ptr)
+        del parent[key]
+
+    return edit(rel, change)
+
+
+def rewrite(rel: str, change: Callable[[bytes], bytes]) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        path = root / rel
+        path.write_bytes(change(path.read_bytes()))
+
+    return apply
+
+
+def copy(src: str, dst: str) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        (root / dst).parent.mkdir(parents=True, exist_ok=True)
+        (root / dst).write_bytes((root / src).read_bytes())
+
+    return apply
+
+
+def both(*steps: Callable[[Path], None]) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        for step in steps:
+            step(root)
+
+    return apply
+
+
+def _entity(id_: str, label: str, start: int, end: int, text: str) -> dict:
+    return {"id": id_, "label": label, "start": start, "end": end, "text": text}
+
+
+CASES = [
+    BadInput(
+        "malformed JSON",
+        rewrite(META, lambda b: b.replace(b'",\n', b'"\n', 1)),
+        META,
+        "json-syntax",
+        "Expecting ',' delimiter",
+    ),
+    BadInput(
+        "truncated file",
+        rewrite(GOLD, lambda b: b[: len(b) // 2]),
+        GOLD,
+        "json-truncated",
+        "truncated",
+    ),
+    BadInput(
+        "UTF-8 BOM",
+        rewrite(META, lambda b: b"\xef\xbb\xbf" + b),
+        META,
+        "utf8-bom",
+        "byte order mark",
+    ),
+    BadInput(
+        "invalid UTF-8 in JSON",
+        rewrite(GOLD, lambda b: b.replace(b"Washington", b"Washingt\xff", 1)),
+        GOLD,
+        "utf8-invalid",
+        "byte 0xff",
+    ),
+    BadInput(
+        "invalid UTF-8 in raw text",
+        rewrite(TEXT, lambda b: b.replace(b"AGENCY", b"AGENC\xff", 1)),
+        TEXT,
+        "utf8-invalid",
+        "not valid UTF-8",
+    ),
+    BadInput(
+        "wrong type",
+        set_at(GOLD, f"{ENTITIES}/1/start", "95"),
+        GOLD,
+        "schema-type",
+        "expected integer, got string",
+    ),
+    BadInput(
+        "unknown entity label",
+        set_at(GOLD, f"{ENTITIES}/0/label", "COUNTRY"),
+        GOLD,
+        "schema-unknown-value",
+        "'COUNTRY' is not a known entity label",
+    ),
+    BadInput(
+        "unknown measure type",
+        set_at(GOLD, f"{MEASURES}/0/type", "EMBARGO"),
+        GOLD,
+        "schema-unknown-value",
+        "'EMBARGO' is not a known measure type",
+    ),
+    BadInput(
+        "unknown measure status",
+        set_at(GOLD, f"{MEASURES}/0/status", "rumoured"),
+        GOLD,
+        "schema-unknown-value",
+        "'rumoured' is not a known measure status",
+    ),
+    BadInput(
+        "unknown sector",
+        set_at(GOLD, f"{MEASURES}/0/sectors/0", "chips"),
+        GOLD,
+        "schema-unknown-value",
+        "'chips' is not a known sector",
+    ),
+    BadInput(
+        "unknown noise kind",
+        set_at(GOLD, "/layers/noise/items/0/kind", "advert"),
+        GOLD,
+        "schema-unknown-value",
+        "'advert' is not a known noise kind",
+    ),
+    BadInput(
+        "missing required field",
+        delete_at(GOLD, f"{QUOTES}/0/speaker_text"),
+        GOLD,
+        "schema-required",
+        "missing required field 'speaker_text'",
+    ),
+    BadInput(
+        "missing meta field",
+        delete_at(META, "/published"),
+        META,
+        "schema-required",
+        "missing required field 'published'",
+    ),
+    BadInput(
+        "extra field",
+        set_at(GOLD, f"{ENTITIES}/0/confidence", 0.9),
+        GOLD,
+        "schema-unknown-field",
+        "unknown field 'confidence'",
+    ),
+    BadInput(
+        "wrong schema version",
+        set_at(META, "/schema_version", 2),
+        META,
+        "schema-value",
+        "expected 1, got 2",
+    ),
+    BadInput(
+        "impossible date",
+        set_at(META, "/published", "2024-02-30"),
+        META,
+        "schema-format",
+        "is not a 'date'",
+    ),
+    BadInput(
+        "offset out of range",
+        set_at(GOLD, f"{ENTITIES}/3/end", 10_000),
+        GOLD,
+        "span-bounds",
+        "runs past the end of the text",
+    ),
+    BadInput(
+        "start equals end",
+        set_at(GOLD, f"{ENTITIES}/0/end", 15),
+        GOLD,
+        "span-order",
+        "start 15 must be less than end 15",
+    ),
+    BadInput(
+        "span text mismatch",
+        set_at(GOLD, f"{ENTITIES}/1/text", "Gina Raimundo"),
+        GOLD,
+        "span-text",
+        "'Gina Raimundo' differs from the raw text",
+    ),
+    BadInput(
+        "span with surrounding white space",
+        both(
+            set_at(GOLD, f"{ENTITIES}/1/end", 109),
+            set_at(GOLD, f"{ENTITIES}/1/text", "Gina Raimondo "),
+        ),
+        GOLD,
+        "span-whitespace",
+        "trim it to [95, 108)",
+    ),
+    BadInput(
+        "raw text changed after annotation (meta)",
+        rewrite(TEXT, lambda b: b.replace(b"13 per cent", b"14 per cent")),
+        META,
+        "text-hash",
+        "raw text is immutable",
+    ),
+    BadInput(
+        "raw text changed after annotation (annotations)",
+        rewrite(TEXT, lambda b: b.replace(b"13 per cent", b"14 per cent")),
+        GOLD,
+        "text-hash",
+        "the raw text changed after annotation",
+    ),
+    BadInput(
+        "dangling reference",
+        set_at(GOLD, f"{QUOTES}/0/speaker_ids/0", "E99"),
+        GOLD,
+        "dangling-reference",
+        "E99 is not an entity of this file",
+    ),
+    BadInput(
+        "dangling time reference",
+        set_at(GOLD, f"{MEASURES}/0/time/0/entity_id", "E42"),
+        GOLD,
+        "dangling-reference",
+        "E42 is not an entity",
+    ),
+    BadInput(
+        "speaker of the wrong label",
+        set_at(GOLD, f"{QUOTES}/1/speaker_ids/0", "E3"),
+        GOLD,
+        "reference-label",
+        "E3 ('Tuesday') is DATE; speaker_ids must point to GPE, NORP, ORG or PERSON",
+    ),
+    BadInput(
+        "time of the wrong label",
+        set_at(GOLD, f"{MEASURES}/0/time/0/entity_id", "E2"),
+        GOLD,
+        "reference-label",
+        "time must point to DATE or TIME",
+    ),
+    BadInput(
+        "magnitude of the wrong label",
+        set_at(GOLD, f"{MEASURES}/0/magnitude_ids", ["E5"]),
+        GOLD,
+        "reference-label",
+        "magnitude_ids must point to CARDINAL, MONEY, PERCENT or QUANTITY",
+    ),
+    BadInput(
+        "overlapping entities",
+        set_at(
+            GOLD,
+            f"{ENTITIES}/5",
+            _entity("E6", "PERSON", 100, 108, "Raimondo") | {"ref": "per:raimondo"},
+        ),
+        GOLD,
+        "entity-overlap",
+        "overlaps E2",
+    ),
+    BadInput(
+        "annotation overlapping noise",
+        set_at(
+            GOLD, f"{ENTITIES}/5", _entity("E6", "ORG", 7, 13, "AGENCY") | {"ref": "org:agency"}
+        ),
+        GOLD,
+        "noise-overlap",
+        "overlaps noise N1",
+    ),
+    BadInput(
+        "quote overlapping noise",
+        set_at(GOLD, f"{QUOTES}/0/source", {"start": 0, "end": 5, "text": "PHOTO"}),
+        GOLD,
+        "noise-overlap",
+        "overlaps noise N1",
+    ),
+    BadInput(
+        "duplicate ids",
+        set_at(GOLD, f"{ENTITIES}/4/id", "E1"),
+        GOLD,
+        "duplicate-id",
+        "id E1 is already used",
+    ),
+    BadInput(
+        "GPE without gpe_role",
+        delete_at(GOLD, f"{ENTITIES}/0/gpe_role"),
+        GOLD,
+        "missing-attribute",
+        "E1 (GPE) needs gpe_role",
+    ),
+    BadInput(
+        "gpe_role on a PERSON",
+        set_at(GOLD, f"{ENTITIES}/1/gpe_role", "GOV"),
+        GOLD,
+        "attribute-label",
+        "gpe_role belongs only on GPE entities",
+    ),
+    BadInput(
+        "PERSON without ref",
+        delete_at(GOLD, f"{ENTITIES}/1/ref"),
+        GOLD,
+        "missing-attribute",
+        "E2 (PERSON) needs a ref such as 'per:gina_raimondo'",
+    ),
+    BadInput(
+        "ref with the wrong prefix",
+        set_at(GOLD, f"{ENTITIES}/0/ref", "org:usa"),
+        GOLD,
+        "ref-prefix",
+        "must start with 'gpe:'",
+    ),
+    BadInput(
+        "prediction presented as gold",
+        both(
+            set_at(GOLD, "/layers/entities/origin", "prediction"),
+            set_at(GOLD, "/layers/entities/model", "tagger"),
+        ),
+        GOLD,
+        "layer-provenance",
+        "gold is human work",
+    ),
+    BadInput(
+        "prediction without its model",
+        delete_at("annotations/layers/tagger-x/doc-alpha.json", "/layers/entities/model"),
+        "annotations/layers/tagger-x/doc-alpha.json",
+        "layer-provenance",
+        "must name its 'model'",
+    ),
+    BadInput(
+        "layer annotator differs from its directory",
+        set_at(LAYER, "/layers/noise/annotator", "ann2"),
+        LAYER,
+        "annotator-mismatch",
+        "differs from the layer directory 'ann1'",
+    ),
+    BadInput(
+        "annotation for a missing raw document",
+        copy(GOLD, "annotations/doc-missing.json"),
+        "annotations/doc-missing.json",
+        "orphan-annotation",
+        "raw/ has no such document",
+    ),
+    BadInput(
+        "layer for a missing raw document",
+        copy(LAYER, "annotations/layers/ann1/doc-missing.json"),
+        "annotations/layers/ann1/doc-missing.json",
+        "orphan-annotation",
+        "raw/ has no such document",
+    ),
+    BadInput(
+        "unsafe doc id in a file",
+        set_at(META, "/doc_id", "../x"),
+        META,
+        "schema-pattern",
+        "'../x' does not match",
+    ),
+    BadInput(
+        "unsafe doc id as a file name",
+        copy(TEXT, "raw/Doc Alpha.txt"),
+        "raw/Doc Alpha.txt",
+        "unsafe-id",
+        "is not a safe document id",
+    ),
+    BadInput(
+        "unsafe annotator directory",
+        copy(LAYER, "annotations/layers/Ann 1/doc-alpha.json"),
+        "annotations/layers/Ann 1",
+        "unsafe-id",
+        "safe annotator id",
+    ),
+    BadInput(
+        "doc_id differs from the file name",
+        set_at(GOLD, "/doc_id", "doc-beta"),
+        GOLD,
+        "doc-id-mismatch",
+        "differs from the file name's 'doc-alpha'",
+    ),
+    BadInput(
+        "split straddling a story cluster",
+        set_at("raw/doc-beta.meta.json", "/split", "test"),
+        "raw/doc-alpha.meta.json",
+        "split-straddle",
+        "story cluster 'cluster-one' straddles splits",
+    ),
+    BadInput(
+        "raw text without provenance",
+        copy(TEXT, "raw/doc-delta.txt"),
+        "raw/doc-delta.meta.json",
+        "missing-meta",
+        "has no provenance file",
+    ),
+    BadInput(
+        "provenance without raw text",
+        copy(META, "raw/doc-delta.meta.json"),
+        "raw/doc-delta.txt",
+        "missing-text",
+        "raw text is missing",
+    ),
+    BadInput(
+        "stray file in raw/",
+        copy(TEXT, "raw/notes.md"),
+        "raw/notes.md",
+        "unexpected-file",
+        "raw/ holds only",
+    ),
+]

@@ -1,0 +1,54 @@
+"""Each bad input: exit 1, a problem naming the file and what is wrong, and nothing written."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from bad_inputs import CASES, BadInput
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_the_valid_fixture_corpus_passes(corpus, cli):
+    run = cli("validate", "--root", corpus)
+    assert run.exit_code == 0, run.out
+    assert run.out == ""
+    assert "3 document(s), 9 file(s): valid" in run.err
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_bad_input_is_reported_with_file_and_problem(case: BadInput, corpus, cli):
+    case.breaks(corpus)
+    before = tree_digest(corpus)
+
+    run = cli("validate", "--root", corpus, "--format", "json")
+
+    assert run.exit_code == 1
+    report = json.loads(run.out)
+    assert report["valid"] is False
+    matching = [
+        p
+        for p in report["problems"]
+        if p["path"] == case.path and p["code"] == case.code and case.message in p["message"]
+    ]
+    assert matching, json.dumps(report["problems"], indent=1)
+    assert tree_digest(corpus) == before, "validate must not write or modify anything"
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_text_report_line_names_path_pointer_and_message(case: BadInput, corpus, cli):
+    case.breaks(corpus)
+    run = cli("validate", "--root", corpus)
+    assert run.exit_code == 1
+    lines = [line for line in run.out.splitlines() if f"[{case.code}]" in line]
+    assert any(line.startswith(case.path + ":") and case.message in line for line in lines), run.out
