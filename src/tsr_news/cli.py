@@ -21,8 +21,10 @@ class UsageError(Exception):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exit_:  # argparse has printed its usage message
+        return exit_.code
     try:
         return args.run(args)
     except (UsageError, NotACorpus) as error:
