@@ -58,6 +58,18 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--format", choices=FORMATS, default="text", help="report format")
     validate.set_defaults(run=_validate)
 
+    stats = commands.add_parser(
+        "stats",
+        help="consistency report: counts, surface forms with their labels, names left unannotated",
+        description="Counts per document and label; every entity string with the labels it "
+        "received across the corpus; annotated strings that occur unannotated elsewhere. "
+        "Exit 1 if some documents are invalid (they are left out: run validate).",
+    )
+    stats.add_argument("--layer", default="gold", help="'gold' or an annotator id (default gold)")
+    stats.add_argument("--root", type=Path, help="corpus root (default: found from .)")
+    stats.add_argument("--format", choices=("text", "json"), default="text")
+    stats.set_defaults(run=_stats, paths=[])
+
     split = commands.add_parser(
         "split",
         help="print the split the rule assigns to a new story cluster",
@@ -97,6 +109,35 @@ def _validate(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return EXIT_OK if report.valid else EXIT_INVALID
+
+
+def _stats(args: argparse.Namespace) -> int:
+    import json
+
+    from tsr_news.loader import Corpus
+    from tsr_news.stats import consistency_report, render_text
+
+    invalid = []
+
+    def valid_documents():
+        for loaded in Corpus(_root(args)).documents():
+            if loaded.document is None:
+                invalid.append(loaded.doc_id)
+            else:
+                yield loaded.document
+
+    report = consistency_report(valid_documents(), args.layer)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(render_text(report))
+    if invalid:
+        print(
+            f"tsr-news stats: left out {len(invalid)} invalid document(s): {', '.join(invalid)}; "
+            "run tsr-news validate",
+            file=sys.stderr,
+        )
+    return EXIT_INVALID if invalid else EXIT_OK
 
 
 def _split(args: argparse.Namespace) -> int:
