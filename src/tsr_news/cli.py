@@ -70,6 +70,16 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument("--format", choices=("text", "json"), default="text")
     stats.set_defaults(run=_stats, paths=[])
 
+    guidelines = commands.add_parser(
+        "guidelines",
+        help="regenerate the label tables of annotations/GUIDELINES.md from the taxonomy",
+    )
+    guidelines.add_argument("--root", type=Path, help="corpus root (default: found from .)")
+    guidelines.add_argument(
+        "--check", action="store_true", help="only check; exit 1 if the tables are stale"
+    )
+    guidelines.set_defaults(run=_guidelines, paths=[])
+
     split = commands.add_parser(
         "split",
         help="print the split the rule assigns to a new story cluster",
@@ -138,6 +148,27 @@ def _stats(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return EXIT_INVALID if invalid else EXIT_OK
+
+
+def _guidelines(args: argparse.Namespace) -> int:
+    from tsr_news import guidelines, markers
+    from tsr_news.schemas import taxonomy
+
+    path = _root(args) / "annotations" / "GUIDELINES.md"
+    if not path.is_file():
+        raise UsageError(f"{path} does not exist")
+    tables = guidelines.label_tables(taxonomy())
+    try:
+        if args.check:
+            if markers.is_current(path, guidelines.BLOCK, tables):
+                return EXIT_OK
+            print(f"{path}: label tables are stale; run tsr-news guidelines", file=sys.stderr)
+            return EXIT_INVALID
+        changed = markers.write_block(path, guidelines.BLOCK, tables)
+    except markers.MissingMarkers as error:
+        raise UsageError(f"{path}: {error}") from None
+    print(f"{path}: {'updated' if changed else 'already current'}", file=sys.stderr)
+    return EXIT_OK
 
 
 def _split(args: argparse.Namespace) -> int:

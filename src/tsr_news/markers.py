@@ -1,0 +1,58 @@
+"""Generated blocks inside hand-written Markdown, between `<!-- NAME:begin -->` and `:end -->`.
+
+Documents such as the guidelines and the datasheet are prose written by people with tables
+that must follow the data; only the text between the markers is ever rewritten.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+class MissingMarkers(Exception):
+    pass
+
+
+def _markers(name: str) -> tuple[str, str]:
+    return f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
+
+
+def replace_block(text: str, name: str, content: str) -> str:
+    """`text` with the block `name` replaced by `content` (markers kept, on lines of their own)."""
+    begin, end = _markers(name)
+    head, found_begin, rest = text.partition(begin)
+    _, found_end, tail = rest.partition(end)
+    if not (found_begin and found_end):
+        raise MissingMarkers(f"the markers {begin} and {end} are missing")
+    return f"{head}{begin}\n{content.rstrip()}\n{end}{tail}"
+
+
+def is_current(path: Path, name: str, content: str) -> bool:
+    text = path.read_text(encoding="utf-8")
+    return replace_block(text, name, content) == text
+
+
+def write_block(path: Path, name: str, content: str) -> bool:
+    """Rewrite the block in place, atomically; return whether anything changed."""
+    text = path.read_text(encoding="utf-8")
+    updated = replace_block(text, name, content)
+    if updated == text:
+        return False
+    atomic_write_text(path, updated)
+    return True
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write to a temporary file beside `path`, then rename: readers never see half a file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
