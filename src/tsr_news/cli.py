@@ -12,6 +12,7 @@ from pathlib import Path
 from tsr_news import __version__
 from tsr_news.layout import NotACorpus, find_root
 from tsr_news.problems import FORMATS, render
+from tsr_news.validate import validate as validate_root
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -65,6 +66,28 @@ def _parser() -> argparse.ArgumentParser:
     )
     split.add_argument("story_cluster")
     split.set_defaults(run=_split)
+
+    build = commands.add_parser(
+        "build",
+        help="compile the corpus into a versioned Hugging Face dataset",
+        description="Validate the corpus, then write build/tsr-news-X.Y.Z/ (Parquet per config "
+        "and split, dataset card, croissant.json, manifest.json, SHA256SUMS) atomically: the "
+        "previous release is replaced only when the new one is complete. "
+        "Exit 0 built, 1 invalid corpus (nothing written), 2 usage error.",
+    )
+    build.add_argument("--root", type=Path, help="corpus root (default: found from .)")
+    build.add_argument("--out", type=Path, help="output directory (default: ROOT/build)")
+    build.set_defaults(run=_build)
+
+    datasheet = commands.add_parser(
+        "datasheet",
+        help="regenerate the statistics block of DATASHEET.md",
+        description="Rewrite the generated statistics between the markers of DATASHEET.md "
+        "(atomically). With --check, write nothing and exit 1 if the block is stale.",
+    )
+    datasheet.add_argument("--root", type=Path, help="corpus root (default: found from .)")
+    datasheet.add_argument("--check", action="store_true", help="only check; exit 1 if stale")
+    datasheet.set_defaults(run=_datasheet)
     return parser
 
 
@@ -76,12 +99,10 @@ def _root(args: argparse.Namespace) -> Path:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from tsr_news.validate import validate
-
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         raise UsageError(f"no such file or directory: {', '.join(missing)}")
-    report = validate(_root(args), args.paths)
+    report = validate_root(_root(args), args.paths)
     sys.stdout.write(render(report.problems, args.format, report.summary()))
     if args.format != "json":
         verdict = (
@@ -104,4 +125,48 @@ def _split(args: argparse.Namespace) -> int:
     if not DOC_ID.fullmatch(args.story_cluster):
         raise UsageError(f"{args.story_cluster!r} is not a valid story cluster id")
     print(assign_split(args.story_cluster))
+    return EXIT_OK
+
+
+def _build(args: argparse.Namespace) -> int:
+    from tsr_news.release.build import InvalidCorpus, build
+
+    root = args.root if args.root is not None else find_root(Path.cwd())
+    out = args.out if args.out is not None else root / "build"
+    try:
+        release = build(root, out)
+    except InvalidCorpus as invalid:
+        sys.stdout.write(render(invalid.problems, "text", {}))
+        print(
+            f"tsr-news build: the corpus is invalid ({len(invalid.problems)} problem(s)); "
+            "nothing written",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    print(f"tsr-news build: {release.documents} document(s) -> {release.path}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _datasheet(args: argparse.Namespace) -> int:
+    from tsr_news.datasheet import DATASHEET, DatasheetError, Statistics, update
+    from tsr_news.loader import Corpus
+
+    root = args.root if args.root is not None else find_root(Path.cwd())
+    report = validate_root(root)
+    if not report.valid:
+        sys.stdout.write(render(report.problems, "text", {}))
+        return EXIT_INVALID
+    statistics = Statistics()
+    for loaded in Corpus(root).documents():
+        statistics.add(loaded.document)
+    try:
+        current = update(root / DATASHEET, statistics, check=args.check)
+    except DatasheetError as error:
+        raise UsageError(str(error)) from None
+    if args.check and not current:
+        print(
+            f"tsr-news datasheet: {DATASHEET}'s statistics are stale; run `tsr-news datasheet`",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
     return EXIT_OK
