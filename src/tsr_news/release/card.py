@@ -28,9 +28,8 @@ SIZE_CATEGORIES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"
 LICENSE_DETAILS = (
     "Mixed rights. The article texts are copyrighted news: the rights holders are named per "
     "document in the `rights` field, and the corpus holds no licence from any of them; the "
-    "texts are included for non-commercial research on the text only, and a release can "
-    "withhold them. The annotations, metadata and code are the tsr-news project's, under the "
-    "MIT licence."
+    "texts are included for non-commercial research on the text only. The annotations, "
+    "metadata and code are the tsr-news project's, under the MIT licence."
 )
 
 
