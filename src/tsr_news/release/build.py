@@ -61,8 +61,8 @@ def build(root: Path, out: Path) -> Release:
         raise InvalidCorpus([Problem("raw", None, "", "empty-corpus", "no documents to release")])
     target = out / release_name()
     with replace_directory(target) as tmp:
-        documents, files, statistics = _write_data(Corpus(root), tmp)
-        data_rows = {_rel(f.path, tmp): f.rows for by_split in files.values() for f in by_split}
+        digest, files, statistics = _write_data(Corpus(root), tmp)
+        data_rows = {_rel(f.path, tmp): f.rows for f in files.values()}
         splits = {
             config: {
                 split: {
@@ -71,14 +71,15 @@ def build(root: Path, out: Path) -> Release:
                     "num_bytes": f.num_bytes,
                     "download_size": f.path.stat().st_size,
                 }
-                for split, f in _by_split(files[config])
+                for split in taxonomy()["split"].values
+                if (f := files.get((config, split)))
             }
             for config in CONFIGS
-            if config in files
+            if any(c == config for c, _ in files)
         }
         write_card(tmp, splits, statistics, root / DATASHEET)
         croissant.write(tmp, splits)
-        write_manifest(tmp, root, documents, data_rows, statistics.documents)
+        write_manifest(tmp, root, digest, data_rows, statistics.documents)
         write_sha256sums(tmp)
     return Release(target, statistics.documents, data_rows)
 
@@ -87,38 +88,29 @@ def _rel(path: Path, release: Path) -> str:
     return path.relative_to(release).as_posix()
 
 
-def _by_split(files: list[ParquetFile]) -> list[tuple[str, ParquetFile]]:
-    """(split, file) pairs in taxonomy split order."""
-    order = taxonomy()["split"].values
-    named = [(f.path.name.split("-", 1)[0], f) for f in files]
-    return sorted(named, key=lambda pair: order.index(pair[0]))
-
-
 def _write_data(
     corpus: Corpus, release: Path
-) -> tuple[ContentDigest, dict[str, list[ParquetFile]], Statistics]:
-    """Stream every document into the Parquet files.
+) -> tuple[ContentDigest, dict[tuple[str, str], ParquetFile], Statistics]:
+    """Stream every document into the Parquet files, keyed (config, split); close them all.
 
-    A (config, split) file is opened at its first row: `datasets` cannot load a split without
-    rows, so a split or config with no rows yet (no gold annotations) is left out.
+    A file is opened at its first row: `datasets` cannot load a split without rows, so a
+    split or config with no rows yet (no gold annotations) is left out.
     """
     digest, statistics = ContentDigest(), Statistics()
-    open_files: dict[tuple[str, str], ParquetFile] = {}
+    files: dict[tuple[str, str], ParquetFile] = {}
     for loaded in corpus.documents():
         document = loaded.document
         split = document.meta.split
         for config in CONFIGS:
             for row in rows(document, config):
-                if (config, split) not in open_files:
+                if (config, split) not in files:
                     path = release / "data" / config / shard_name(split)
-                    open_files[config, split] = ParquetFile(path, features(config))
-                open_files[config, split].add(row)
+                    files[config, split] = ParquetFile(path, features(config))
+                files[config, split].add(row)
         digest.add(document)
         statistics.add(document)
-    files: dict[str, list[ParquetFile]] = {}
-    for (config, _), parquet in sorted(open_files.items()):
-        parquet.close()
-        files.setdefault(config, []).append(parquet)
+    for key in sorted(files):
+        files[key].close()
         _pause_for_tests()
     return digest, files, statistics
 
