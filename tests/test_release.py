@@ -175,6 +175,19 @@ def test_noise_text_is_left_out_of_the_ner_tokens(annotated):
     assert "PHOTO" not in alpha["tokens"]
 
 
+def test_documents_features_carry_every_field_of_the_scheme():
+    import dataclasses
+
+    from tsr_news.model import ITEM_TYPES, DocumentMeta
+    from tsr_news.release.features import documents
+
+    columns = documents()
+    meta_fields = {f.name for f in dataclasses.fields(DocumentMeta)} - {"schema_version"}
+    assert meta_fields <= set(columns)
+    for kind, item_type in ITEM_TYPES.items():
+        assert {f.name for f in dataclasses.fields(item_type)} == set(columns[kind].feature)
+
+
 def test_tokenizer_cuts_at_entity_boundaries_inside_words():
     text = "US-made chips"
     assert tokenize(text, [0, 2]) == [(0, 2), (2, 3), (3, 7), (8, 13)]

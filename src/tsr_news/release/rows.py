@@ -40,7 +40,7 @@ def _documents(document: Document) -> Iterator[dict]:
         **meta,
         "text": document.text,
         "text_sha256": text_sha256,
-        "annotated_layers": list(document.gold.layers) if document.gold else [],
+        "annotated_layers": [k for k in LAYER_KINDS if document.gold and k in document.gold.layers],
         **{kind: to_json(_items(document, kind)) for kind in LAYER_KINDS},
     }
 
