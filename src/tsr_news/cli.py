@@ -88,6 +88,17 @@ def _parser() -> argparse.ArgumentParser:
     datasheet.add_argument("--root", type=Path, help="corpus root (default: found from .)")
     datasheet.add_argument("--check", action="store_true", help="only check; exit 1 if stale")
     datasheet.set_defaults(run=_datasheet)
+
+    diff = commands.add_parser(
+        "diff",
+        help="compare two releases and check the version bump",
+        description="Documents added/removed/changed, split moves, annotation counts per layer "
+        "and label, feature changes, and whether the version bump matches them (DESIGN.md's "
+        "semver rule). Exit 0 consistent, 1 inconsistent, 2 usage error.",
+    )
+    diff.add_argument("old", type=Path, help="the earlier release directory")
+    diff.add_argument("new", type=Path, help="the later release directory")
+    diff.set_defaults(run=_diff)
     return parser
 
 
@@ -170,3 +181,14 @@ def _datasheet(args: argparse.Namespace) -> int:
         )
         return EXIT_INVALID
     return EXIT_OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from tsr_news.release.diff import diff
+
+    missing = [str(p) for p in (args.old, args.new) if not (p / "manifest.json").is_file()]
+    if missing:
+        raise UsageError(f"not a release directory (no manifest.json): {', '.join(missing)}")
+    result = diff(args.old, args.new)
+    sys.stdout.write(result.render())
+    return EXIT_OK if result.consistent else EXIT_INVALID
