@@ -11,7 +11,6 @@ embeds them under the `huggingface` metadata key.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,7 +57,7 @@ class ParquetFile:
             self._flush()
 
     def close(self) -> None:
-        """Write what is buffered, close and fsync.
+        """Write what is buffered and close (the build fsyncs the whole tree before renaming).
 
         A file without rows has its schema and no row group (`datasets` reads a row group of
         zero rows as a batch size of zero and fails).
@@ -66,8 +65,6 @@ class ParquetFile:
         if self._buffer:
             self._flush()
         self._writer.close()
-        with open(self.path, "rb") as f:
-            os.fsync(f.fileno())
 
     def _flush(self) -> None:
         table = pa.Table.from_pylist(self._buffer, schema=self.features.arrow_schema)
