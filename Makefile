@@ -4,11 +4,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test validate lint format clean
+.PHONY: run test validate build lint format clean
 
-## run: set up, then run the main job (validate the corpus)
-run: $(VENV)/.installed-core
+## run: set up, then run the main job: validate the corpus and build the release
+run: $(VENV)/.installed-release
 	$(BIN)/tsr-news validate
+	$(BIN)/tsr-news build
 
 ## test: set up, then run the linters and the whole test suite
 test: $(VENV)/.installed-test
@@ -16,7 +17,10 @@ test: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests
 	$(BIN)/pytest
 
-validate: run
+validate: $(VENV)/.installed-core
+	$(BIN)/tsr-news validate
+
+build: run
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff format src tests
@@ -27,6 +31,10 @@ $(VENV)/bin/python:
 
 $(VENV)/.installed-core: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet --editable .
+	touch $@
+
+$(VENV)/.installed-release: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet --editable ".[release]"
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python

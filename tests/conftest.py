@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tsr_news.cli import main
+
+# `datasets` reads these when it is first imported: a fresh, private cache and no network, so
+# the release tests load exactly what the build wrote. Set before any test module imports it.
+HF_HOME = tempfile.mkdtemp(prefix="tsr-news-hf-home-")
+os.environ.update(HF_HOME=HF_HOME, HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1")
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE_CORPUS = Path(__file__).parent / "fixtures" / "corpus"
@@ -39,3 +46,7 @@ def cli(capsys):
         return Run(code, captured.out, captured.err)
 
     return run
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(HF_HOME, ignore_errors=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 from tsr_news import __version__
 from tsr_news.layout import NotACorpus, find_root
 from tsr_news.problems import FORMATS, render
+from tsr_news.validate import validate as validate_root
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -68,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument("--layer", default="gold", help="'gold' or an annotator id (default gold)")
     stats.add_argument("--root", type=Path, help="corpus root (default: found from .)")
     stats.add_argument("--format", choices=("text", "json"), default="text")
-    stats.set_defaults(run=_stats, paths=[])
+    stats.set_defaults(run=_stats)
 
     guidelines = commands.add_parser(
         "guidelines",
@@ -78,7 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     guidelines.add_argument(
         "--check", action="store_true", help="only check; exit 1 if the tables are stale"
     )
-    guidelines.set_defaults(run=_guidelines, paths=[])
+    guidelines.set_defaults(run=_guidelines)
 
     split = commands.add_parser(
         "split",
@@ -89,23 +90,55 @@ def _parser() -> argparse.ArgumentParser:
     )
     split.add_argument("story_cluster")
     split.set_defaults(run=_split)
+
+    build = commands.add_parser(
+        "build",
+        help="compile the corpus into a versioned Hugging Face dataset",
+        description="Validate the corpus, then write build/tsr-news-X.Y.Z/ (Parquet per config "
+        "and split, dataset card, croissant.json, manifest.json, SHA256SUMS) atomically: the "
+        "previous release is replaced only when the new one is complete. "
+        "Exit 0 built, 1 invalid corpus (nothing written), 2 usage error.",
+    )
+    build.add_argument("--root", type=Path, help="corpus root (default: found from .)")
+    build.add_argument("--out", type=Path, help="output directory (default: ROOT/build)")
+    build.set_defaults(run=_build)
+
+    datasheet = commands.add_parser(
+        "datasheet",
+        help="regenerate the statistics block of DATASHEET.md",
+        description="Rewrite the generated statistics between the markers of DATASHEET.md "
+        "(atomically). With --check, write nothing and exit 1 if the block is stale.",
+    )
+    datasheet.add_argument("--root", type=Path, help="corpus root (default: found from .)")
+    datasheet.add_argument("--check", action="store_true", help="only check; exit 1 if stale")
+    datasheet.set_defaults(run=_datasheet)
+
+    diff = commands.add_parser(
+        "diff",
+        help="compare two releases and check the version bump",
+        description="Documents added/removed/changed, split moves, annotation counts per layer "
+        "and label, feature changes, and whether the version bump matches them (DESIGN.md's "
+        "semver rule). Exit 0 consistent, 1 inconsistent, 2 usage error.",
+    )
+    diff.add_argument("old", type=Path, help="the earlier release directory")
+    diff.add_argument("new", type=Path, help="the later release directory")
+    diff.set_defaults(run=_diff)
     return parser
 
 
 def _root(args: argparse.Namespace) -> Path:
     if args.root is not None:
         return args.root
-    start = args.paths[0] if args.paths else Path.cwd()
+    paths = getattr(args, "paths", None)
+    start = paths[0] if paths else Path.cwd()
     return find_root(start if start.is_dir() else start.parent)
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from tsr_news.validate import validate
-
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         raise UsageError(f"no such file or directory: {', '.join(missing)}")
-    report = validate(_root(args), args.paths)
+    report = validate_root(_root(args), args.paths)
     sys.stdout.write(render(report.problems, args.format, report.summary()))
     if args.format != "json":
         verdict = (
@@ -151,20 +184,27 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def _guidelines(args: argparse.Namespace) -> int:
-    from tsr_news import guidelines, markers
+    from tsr_news import guidelines
     from tsr_news.schemas import taxonomy
 
     path = _root(args) / "annotations" / "GUIDELINES.md"
+    tables = guidelines.label_tables(taxonomy())
+    return _regenerate_block(path, guidelines.BLOCK, tables, args.check, "guidelines")
+
+
+def _regenerate_block(path: Path, block: str, content: str, check: bool, command: str) -> int:
+    """Rewrite (or, with `check`, compare) a generated block of a Markdown file."""
+    from tsr_news import markers
+
     if not path.is_file():
         raise UsageError(f"{path} does not exist")
-    tables = guidelines.label_tables(taxonomy())
     try:
-        if args.check:
-            if markers.is_current(path, guidelines.BLOCK, tables):
+        if check:
+            if markers.is_current(path, block, content):
                 return EXIT_OK
-            print(f"{path}: label tables are stale; run tsr-news guidelines", file=sys.stderr)
+            print(f"{path}: the generated block is stale; run tsr-news {command}", file=sys.stderr)
             return EXIT_INVALID
-        changed = markers.write_block(path, guidelines.BLOCK, tables)
+        changed = markers.write_block(path, block, content)
     except markers.MissingMarkers as error:
         raise UsageError(f"{path}: {error}") from None
     print(f"{path}: {'updated' if changed else 'already current'}", file=sys.stderr)
@@ -179,3 +219,48 @@ def _split(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.story_cluster!r} is not a valid story cluster id")
     print(assign_split(args.story_cluster))
     return EXIT_OK
+
+
+def _build(args: argparse.Namespace) -> int:
+    from tsr_news.release.build import InvalidCorpus, build
+
+    root = _root(args)
+    out = args.out if args.out is not None else root / "build"
+    try:
+        release = build(root, out)
+    except InvalidCorpus as invalid:
+        sys.stdout.write(render(invalid.problems, "text", {}))
+        print(
+            f"tsr-news build: the corpus is invalid ({len(invalid.problems)} problem(s)); "
+            "nothing written",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    print(f"tsr-news build: {release.documents} document(s) -> {release.path}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _datasheet(args: argparse.Namespace) -> int:
+    from tsr_news.datasheet import BLOCK, DATASHEET, Statistics
+    from tsr_news.loader import Corpus
+
+    root = _root(args)
+    report = validate_root(root)
+    if not report.valid:
+        sys.stdout.write(render(report.problems, "text", {}))
+        return EXIT_INVALID
+    statistics = Statistics()
+    for loaded in Corpus(root).documents():
+        statistics.add(loaded.document)
+    return _regenerate_block(root / DATASHEET, BLOCK, statistics.render(), args.check, "datasheet")
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from tsr_news.release.diff import diff
+
+    missing = [str(p) for p in (args.old, args.new) if not (p / "manifest.json").is_file()]
+    if missing:
+        raise UsageError(f"not a release directory (no manifest.json): {', '.join(missing)}")
+    result = diff(args.old, args.new)
+    sys.stdout.write(result.render())
+    return EXIT_OK if result.consistent else EXIT_INVALID

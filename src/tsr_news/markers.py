@@ -22,10 +22,10 @@ def _markers(name: str) -> tuple[str, str]:
 def replace_block(text: str, name: str, content: str) -> str:
     """`text` with the block `name` replaced by `content` (markers kept, on lines of their own)."""
     begin, end = _markers(name)
-    head, found_begin, rest = text.partition(begin)
-    _, found_end, tail = rest.partition(end)
-    if not (found_begin and found_end):
-        raise MissingMarkers(f"the markers {begin} and {end} are missing")
+    if text.count(begin) != 1 or text.count(end) != 1 or text.index(begin) > text.index(end):
+        raise MissingMarkers(f"needs exactly one {begin} followed by one {end}")
+    head, _, rest = text.partition(begin)
+    _, _, tail = rest.partition(end)
     return f"{head}{begin}\n{content.rstrip()}\n{end}{tail}"
 
 

@@ -19,6 +19,14 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 LAYER_KINDS = ("noise", "entities", "quotes", "measures")
+# the field that labels a layer's items, and the taxonomy inventory its values come from
+LABEL_FIELD = {"noise": "kind", "entities": "label", "quotes": "type", "measures": "type"}
+LABEL_INVENTORY = {
+    "noise": "noise_kind",
+    "entities": "entity_label",
+    "quotes": "quote_type",
+    "measures": "measure_type",
+}
 
 
 # A nullable field that is required in JSON: its null is written, not omitted.

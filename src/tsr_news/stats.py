@@ -13,12 +13,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from tsr_news.model import LAYER_KINDS, AnnotationFile, Document
+from tsr_news.model import LABEL_FIELD, LAYER_KINDS, AnnotationFile, Document
 
 GOLD = "gold"
-
-# what a layer's items are counted by
-_LABEL_FIELD = {"noise": "kind", "entities": "label", "quotes": "type", "measures": "type"}
 
 
 def entity_key(entity) -> str:
@@ -93,7 +90,7 @@ def consistency_report(documents: Iterable[Document], layer: str = GOLD) -> Cons
         report.documents.append(document.doc_id)
         texts[document.doc_id] = document.text
         report.counts[document.doc_id] = {
-            kind: Counter(getattr(item, _LABEL_FIELD[kind]) for item in annotations.items(kind))
+            kind: Counter(getattr(item, LABEL_FIELD[kind]) for item in annotations.items(kind))
             for kind in LAYER_KINDS
             if kind in annotations.layers
         }

@@ -1,0 +1,9 @@
+"""Compiling the corpus into a versioned Hugging Face dataset (`build/tsr-news-X.Y.Z/`).
+
+The modules each own one idea: `features` (the one definition of every column, from the
+taxonomy), `tokenize` (the NER tokenizer), `rows` (a document -> the rows of every config),
+`parquet` (deterministic streaming Parquet files), `card` (README.md: YAML + datasheet),
+`croissant` (croissant.json), `manifest` (manifest.json, SHA256SUMS, content digest),
+`atomic` (write-then-rename directories) and `build` (the pipeline that ties them together).
+Needs the `release` extra (datasets, pyarrow).
+"""

@@ -1,0 +1,150 @@
+"""The dataset card (`README.md`): YAML metadata that `datasets` and the Hub read, then prose.
+
+The YAML is generated from the same objects as the files: `configs` (each with its
+`data_files`, `version` and, for `documents`, `default: true`; the version goes in every
+config entry because `datasets` ignores it elsewhere) and `dataset_info` (features in the YAML
+form `datasets` parses, split sizes as written). Features are rendered by `datasets` itself
+(`Features._to_yaml_list`), then lists of scalars and labels are spelled `sequence:` and lists
+of records `list:` (a `sequence:` of records would be read as a record of lists: see
+DESIGN.md's measured pitfalls). PyYAML dumps
+with `sort_keys=False`, so the order is the features' order and the output is deterministic.
+The prose is the repository's DATASHEET.md with its statistics block re-rendered for the
+corpus being built.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from datasets import Features
+
+from tsr_news import __version__, markers
+from tsr_news.datasheet import BLOCK, Statistics
+from tsr_news.release.features import DEFAULT_CONFIG, features
+
+CARD = "README.md"
+SIZE_CATEGORIES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"))
+LICENSE_DETAILS = (
+    "Mixed rights. The article texts are copyrighted news: the rights holders are named per "
+    "document in the `rights` field, and the corpus holds no licence from any of them; the "
+    "texts are included for non-commercial research on the text only. The annotations, "
+    "metadata and code are the tsr-news project's, under the MIT licence."
+)
+
+
+def yaml_features(features: Features) -> list:
+    """The features in card YAML: `sequence:` for lists of scalars/labels, `list:` of records."""
+
+    def respell(node):
+        if isinstance(node, list):
+            return [respell(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out = {}
+        for key, value in node.items():
+            if key == "list" and not isinstance(value, list):
+                key = "sequence"
+            out[key] = respell(value)
+        return out
+
+    return respell(features._to_yaml_list())
+
+
+def size_category(documents: int) -> str:
+    return next((name for bound, name in SIZE_CATEGORIES if documents < bound), "100K<n<1M")
+
+
+def front_matter(splits: dict[str, dict[str, dict]], statistics: Statistics) -> dict:
+    """The card's YAML. `splits[config][split]` = {path, num_examples, num_bytes, download_size}."""
+    return {
+        "pretty_name": "Tech Self-Reliance News (tsr-news)",
+        "license": "other",
+        "license_name": "copyrighted-news-text-research-only",
+        "license_details": LICENSE_DETAILS,
+        "language": ["en"],
+        "multilinguality": "monolingual",
+        "task_categories": ["token-classification"],
+        "task_ids": ["named-entity-recognition"],
+        "size_categories": [size_category(statistics.documents)],
+        "annotations_creators": ["expert-generated" if statistics.annotated else "no-annotation"],
+        "language_creators": ["found", "machine-generated"],
+        "source_datasets": ["original"],
+        "tags": ["news", "export-controls", "sanctions", "quotation-attribution", "policy"],
+        "configs": [
+            {
+                "config_name": config,
+                "data_files": [
+                    {"split": split, "path": entry["path"]}
+                    for split, entry in splits[config].items()
+                ],
+                **({"default": True} if config == DEFAULT_CONFIG else {}),
+                "version": __version__,
+            }
+            for config in splits
+        ],
+        "dataset_info": [
+            {
+                "config_name": config,
+                "features": yaml_features(features(config)),
+                "splits": [
+                    {
+                        "name": split,
+                        "num_bytes": entry["num_bytes"],
+                        "num_examples": entry["num_examples"],
+                    }
+                    for split, entry in splits[config].items()
+                ],
+                "download_size": sum(e["download_size"] for e in splits[config].values()),
+                "dataset_size": sum(e["num_bytes"] for e in splits[config].values()),
+            }
+            for config in splits
+        ],
+    }
+
+
+def body(statistics: Statistics, datasheet: Path) -> str:
+    """The card's prose: how to load, the column conventions, then the datasheet."""
+    intro = f"""# Tech Self-Reliance News (tsr-news) {__version__}
+
+English news articles on technology self-reliance, export controls and sanctions, with
+stand-off annotations (page noise, named entities, quotes with speaker attribution, policy
+measures). Built by `tsr-news build`; `manifest.json` records the source and tools,
+`SHA256SUMS` the files (`sha256sum -c SHA256SUMS`), `croissant.json` the Croissant metadata.
+
+## Loading
+
+```python
+import datasets
+docs = datasets.load_dataset("path/to/tsr-news-{__version__}")              # documents
+entities = datasets.load_dataset("path/to/tsr-news-{__version__}", "entities")
+```
+
+Configs: `documents` (default; one row per article: metadata, text, `text_sha256`,
+`annotated_layers` and the gold layers as nested lists), `entities`, `quotes`, `measures`
+(one row per annotation, with the referenced entities' `ref`s joined in) and `ner` (tokens
+and BIO `ner_tags` for documents whose gold has an entities layer; noise left out). A config
+or split without rows is left out of the release (`datasets` cannot load an empty split):
+until gold annotations exist, only `documents` is present.
+
+Conventions: offsets are Python code points (Unicode scalar values), `end` exclusive, and
+`text[start:end]` is the span's `text`. Every field whose values come from the annotation
+taxonomy is a `ClassLabel` (names in taxonomy order; use `features[...].int2str`); an absent
+optional attribute is null. The NER tokens are runs of word characters or single other
+non-space characters, cut at every entity boundary (`tsr_news.release.tokenize`).
+"""
+    if datasheet.is_file():
+        sheet = markers.replace_block(
+            datasheet.read_text(encoding="utf-8"), BLOCK, statistics.render()
+        )
+    else:
+        sheet = f"## Statistics\n\n{statistics.render()}\n"
+    return f"{intro}\n{sheet}"
+
+
+def write_card(release: Path, splits: dict, statistics: Statistics, datasheet: Path) -> None:
+    meta = yaml.safe_dump(
+        front_matter(splits, statistics), sort_keys=False, allow_unicode=True, width=100
+    )
+    text = f"---\n{meta}---\n\n{body(statistics, datasheet)}"
+    (release / CARD).write_text(text, encoding="utf-8")

@@ -1,0 +1,145 @@
+"""What changed between two releases, and whether the version bump says so (DESIGN.md).
+
+Both releases are read from their `documents` Parquet files, one row group at a time, keeping
+per document only a digest of its row, its split and its annotated layers, so the comparison
+scales with the number of documents, not their size. The semver rule for the data:
+
+- MAJOR: a feature (column or label set) changed, a document was removed, or a document moved
+  between splits;
+- MINOR: documents or annotation layers were added;
+- PATCH: anything else in the content changed (corrections).
+
+A release is consistent when its version bump is at least the level the changes require
+(a bump with no content change is fine: the tooling may have changed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow.parquet as pq
+from datasets import Features
+
+from tsr_news.model import LABEL_FIELD, LAYER_KINDS
+from tsr_news.release.manifest import MANIFEST
+
+LEVELS = ("none", "patch", "minor", "major")
+
+
+@dataclass
+class Snapshot:
+    """A release reduced to what the comparison needs."""
+
+    version: str
+    features: dict[str, dict]  # config -> features as a dict (from the Parquet metadata)
+    documents: dict[str, tuple[str, str, frozenset[str]]] = field(default_factory=dict)
+    labels: Counter = field(default_factory=Counter)  # (layer, label) -> count
+
+
+def snapshot(release: Path) -> Snapshot:
+    manifest = json.loads((release / MANIFEST).read_text(encoding="utf-8"))
+    features = {}
+    for path in sorted(release.glob("data/*/*.parquet")):
+        schema = pq.read_schema(path)
+        features[path.parent.name] = Features.from_arrow_schema(schema).to_dict()
+    snap = Snapshot(manifest["version"], features)
+    for path in sorted(release.glob("data/documents/*.parquet")):
+        parquet = pq.ParquetFile(path)
+        columns = Features.from_arrow_schema(parquet.schema_arrow)
+        for batch in parquet.iter_batches():
+            for row in batch.to_pylist():
+                _add(snap, columns, row)
+    return snap
+
+
+def _add(snap: Snapshot, columns: Features, row: dict) -> None:
+    canonical = json.dumps(row, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    split = columns["split"].int2str(row["split"])
+    snap.documents[row["doc_id"]] = (digest, split, frozenset(row["annotated_layers"]))
+    for kind in LAYER_KINDS:
+        names = columns[kind].feature[LABEL_FIELD[kind]]
+        for item in row[kind]:
+            snap.labels[kind, names.int2str(item[LABEL_FIELD[kind]])] += 1
+
+
+@dataclass
+class Diff:
+    old: Snapshot
+    new: Snapshot
+    added: list[str]
+    removed: list[str]
+    changed: list[str]
+    moved: list[tuple[str, str, str]]  # doc_id, old split, new split
+    layers_added: list[str]  # documents that gained annotation layers
+    features_changed: list[str]  # configs in both releases whose features differ
+
+    @property
+    def required(self) -> str:
+        if self.features_changed or self.removed or self.moved:
+            return "major"
+        if self.added or self.layers_added:
+            return "minor"
+        return "patch" if self.changed else "none"
+
+    @property
+    def bump(self) -> str:
+        old, new = _parse(self.old.version), _parse(self.new.version)
+        if new <= old:
+            return "none"
+        return "major" if new[0] > old[0] else "minor" if new[1] > old[1] else "patch"
+
+    @property
+    def consistent(self) -> bool:
+        return LEVELS.index(self.bump) >= LEVELS.index(self.required)
+
+    def render(self) -> str:
+        lines = [f"tsr-news {self.old.version} -> {self.new.version}"]
+        lines += [f"  added: {d}" for d in self.added]
+        lines += [f"  removed: {d}" for d in self.removed]
+        lines += [f"  changed: {d}" for d in self.changed]
+        lines += [f"  moved: {d} {a} -> {b}" for d, a, b in self.moved]
+        lines += [f"  annotation layers added: {d}" for d in self.layers_added]
+        lines += [f"  features changed: {c}" for c in self.features_changed]
+        keys = sorted(set(self.old.labels) | set(self.new.labels))
+        for layer, label in keys:
+            before, after = self.old.labels[layer, label], self.new.labels[layer, label]
+            if before != after:
+                lines.append(f"  {layer} {label}: {before} -> {after} ({after - before:+d})")
+        verdict = "consistent" if self.consistent else "INCONSISTENT"
+        lines.append(
+            f"changes require a {self.required} bump; the version bump is {self.bump}: {verdict}"
+        )
+        return "\n".join(lines) + "\n"
+
+
+def _parse(version: str) -> tuple[int, int, int]:
+    major, minor, patch = (int(part) for part in version.split("."))
+    return major, minor, patch
+
+
+def diff(old_release: Path, new_release: Path) -> Diff:
+    old, new = snapshot(old_release), snapshot(new_release)
+    both = sorted(old.documents.keys() & new.documents.keys())
+    return Diff(
+        old=old,
+        new=new,
+        added=sorted(new.documents.keys() - old.documents.keys()),
+        removed=sorted(old.documents.keys() - new.documents.keys()),
+        changed=[d for d in both if old.documents[d][0] != new.documents[d][0]],
+        moved=[
+            (d, old.documents[d][1], new.documents[d][1])
+            for d in both
+            if old.documents[d][1] != new.documents[d][1]
+        ],
+        layers_added=[d for d in both if new.documents[d][2] > old.documents[d][2]],
+        features_changed=sorted(
+            c
+            for c in old.features.keys() & new.features.keys()
+            if old.features[c] != new.features[c]
+        ),
+    )

@@ -1,0 +1,165 @@
+"""The one definition of the release's columns: `datasets.Features` per config.
+
+Types are derived from the taxonomy, so a new label is one edit in `schema/`. The rule for
+label-valued fields: every field whose values come from a taxonomy inventory is a `ClassLabel`
+whose names are that inventory's values in taxonomy order (so the dataset carries its label
+set, and `ner_tags` works with `transformers` as is); an optional attribute that is absent is
+null. Lists of scalars and labels are `List(...)`; lists of records are `List({...})` (never
+`Sequence({...})`, which `datasets` turns into a dict of lists). The Arrow schema of every
+Parquet file is `features.arrow_schema`, which embeds these features under the `huggingface`
+metadata key, so `load_dataset` gets the exact types back.
+"""
+
+from __future__ import annotations
+
+from datasets import ClassLabel, Features, List, Value
+
+from tsr_news.schemas import taxonomy
+
+DEFAULT_CONFIG = "documents"
+CONFIGS = ("documents", "entities", "quotes", "measures", "ner")
+
+STRING = Value("string")
+INT = Value("int64")
+
+
+def label(inventory: str) -> ClassLabel:
+    """A ClassLabel over one taxonomy inventory, in taxonomy order."""
+    return ClassLabel(names=list(taxonomy()[inventory].values))
+
+
+def ner_tag_names() -> list[str]:
+    """BIO tags over the entity labels: O, then B-X, I-X for each label in taxonomy order."""
+    tags = ["O"]
+    for name in taxonomy()["entity_label"].values:
+        tags += [f"B-{name}", f"I-{name}"]
+    return tags
+
+
+def span() -> dict:
+    return {"start": INT, "end": INT, "text": STRING}
+
+
+def _noise() -> dict:
+    return {"id": STRING, "kind": label("noise_kind"), **span()}
+
+
+def _entity() -> dict:
+    return {
+        "id": STRING,
+        "label": label("entity_label"),
+        **span(),
+        "ref": STRING,
+        "gpe_role": label("gpe_role"),
+        "org_type": label("org_type"),
+        "norm": STRING,
+    }
+
+
+def _channel() -> dict:
+    return {**span(), "entity_ids": List(STRING)}
+
+
+def _quote(extra: dict) -> dict:
+    """A quote's fields; `extra` goes after `speaker_text` (the flat config adds refs there)."""
+    return {
+        "id": STRING,
+        "type": label("quote_type"),
+        "content": List(span()),
+        "cue": span(),
+        "source": span(),
+        "speaker_ids": List(STRING),
+        "speaker_text": STRING,
+        **extra,
+        "channel": _channel(),
+        "flags": List(label("quote_flag")),
+    }
+
+
+def _measure(actor_refs: dict, target_refs: dict) -> dict:
+    """A measure's fields; the flat config adds the actors' and targets' entity refs."""
+    return {
+        "id": STRING,
+        "type": label("measure_type"),
+        "instrument": label("measure_instrument"),
+        "trigger": span(),
+        "scope": span(),
+        "status": label("measure_status"),
+        "specificity": label("measure_specificity"),
+        "actor_ids": List(STRING),
+        **actor_refs,
+        "actor_text": STRING,
+        "actor_jurisdiction": label("jurisdiction"),
+        "target_ids": List(STRING),
+        **target_refs,
+        "target_text": STRING,
+        "target_jurisdictions": List(label("jurisdiction")),
+        "sectors": List(label("sector")),
+        "time": List({"entity_id": STRING, "role": label("time_role")}),
+        "magnitude_ids": List(STRING),
+    }
+
+
+def documents() -> Features:
+    return Features(
+        {
+            "doc_id": STRING,
+            "title": STRING,
+            "publisher": STRING,
+            "original_publisher": STRING,
+            "url": STRING,
+            "published": STRING,
+            "date_confidence": label("date_confidence"),
+            "language": STRING,
+            "text_condition": label("text_condition"),
+            "story_cluster": STRING,
+            "split": label("split"),
+            "rights": STRING,
+            "provenance_notes": STRING,
+            "text": STRING,
+            "text_sha256": STRING,
+            "annotated_layers": List(STRING),
+            "noise": List(_noise()),
+            "entities": List(_entity()),
+            "quotes": List(_quote({})),
+            "measures": List(_measure({}, {})),
+        }
+    )
+
+
+def entities() -> Features:
+    return Features({"doc_id": STRING, **_entity()})
+
+
+def quotes() -> Features:
+    return Features({"doc_id": STRING, **_quote({"speaker_refs": List(STRING)})})
+
+
+def measures() -> Features:
+    return Features(
+        {
+            "doc_id": STRING,
+            **_measure({"actor_refs": List(STRING)}, {"target_refs": List(STRING)}),
+        }
+    )
+
+
+def ner() -> Features:
+    return Features(
+        {
+            "doc_id": STRING,
+            "tokens": List(STRING),
+            "ner_tags": List(ClassLabel(names=ner_tag_names())),
+        }
+    )
+
+
+def features(config: str) -> Features:
+    """The features of one config (one of CONFIGS)."""
+    return {
+        "documents": documents,
+        "entities": entities,
+        "quotes": quotes,
+        "measures": measures,
+        "ner": ner,
+    }[config]()

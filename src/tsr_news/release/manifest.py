@@ -1,0 +1,112 @@
+"""What a release holds and where it came from: manifest.json, SHA256SUMS, content digest.
+
+The content digest identifies the corpus content independently of how it is encoded: the
+sha256 over one canonical JSON line per document (doc_id order) holding its metadata, its text
+and its gold annotations (keys sorted, no insignificant white space, UTF-8). Two releases with
+the same digest hold the same data, whatever Parquet writer produced them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import subprocess
+from pathlib import Path
+
+import datasets
+import pyarrow
+
+import tsr_news
+from tsr_news.model import Document, to_json
+
+MANIFEST = "manifest.json"
+SHA256SUMS = "SHA256SUMS"
+
+
+class ContentDigest:
+    """The logical content digest, fed one document at a time."""
+
+    algorithm = "sha256 over canonical JSON lines {meta, text, gold} per document, doc_id order"
+
+    def __init__(self) -> None:
+        self._hash = hashlib.sha256()
+
+    def add(self, document: Document) -> None:
+        record = {
+            "meta": to_json(document.meta),
+            "text": document.text,
+            "gold": document.gold.to_json() if document.gold else None,
+        }
+        line = json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        self._hash.update(line.encode("utf-8") + b"\n")
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def files_of(release: Path) -> list[str]:
+    """Every file of a release directory, as sorted POSIX paths relative to it."""
+    return sorted(p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file())
+
+
+def source_of(root: Path) -> dict | None:
+    """The git commit the corpus root is checked out at, and whether the checkout is dirty."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, text=True, check=True
+        ).stdout.strip()
+
+    try:
+        commit = git("rev-parse", "HEAD")
+        dirty = bool(git("status", "--porcelain"))
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return {"git_commit": commit, "dirty": dirty}
+
+
+def write_manifest(
+    release: Path, root: Path, digest: ContentDigest, rows: dict[str, int], documents: int
+) -> None:
+    """manifest.json: version, source, tools, content digest and every other file's facts.
+
+    `rows` maps a data file's relative path to its row count.
+    """
+    manifest = {
+        "name": "tsr-news",
+        "version": tsr_news.__version__,
+        "source": source_of(root),
+        "tools": {
+            "python": platform.python_version(),
+            "datasets": datasets.__version__,
+            "pyarrow": pyarrow.__version__,
+        },
+        "documents": documents,
+        "content_digest": {"algorithm": digest.algorithm, "sha256": digest.hexdigest()},
+        "files": [
+            {
+                "path": name,
+                "sha256": sha256_file(release / name),
+                "bytes": (release / name).stat().st_size,
+                **({"rows": rows[name]} if name in rows else {}),
+            }
+            for name in files_of(release)
+        ],
+    }
+    text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+    (release / MANIFEST).write_text(text, encoding="utf-8")
+
+
+def write_sha256sums(release: Path) -> None:
+    """SHA256SUMS in `sha256sum` format (text mode, two spaces), over every other file."""
+    lines = [f"{sha256_file(release / name)}  {name}\n" for name in files_of(release)]
+    (release / SHA256SUMS).write_text("".join(lines), encoding="utf-8")
