@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tsr_news import __version__
 from tsr_news.layout import NotACorpus, find_root
+from tsr_news.loader import InvalidDocuments, UnknownDocument
 from tsr_news.problems import FORMATS, render
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -27,9 +28,17 @@ def main(argv: list[str] | None = None) -> int:
         return exit_.code
     try:
         return args.run(args)
-    except (UsageError, NotACorpus) as error:
+    except (UsageError, NotACorpus, UnknownDocument) as error:
         print(f"tsr-news: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except InvalidDocuments as error:
+        sys.stderr.write(render(error.problems, "text", {}))
+        print(
+            f"tsr-news {args.command}: the documents are invalid; fix them first "
+            "(tsr-news validate)",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -67,7 +76,41 @@ def _parser() -> argparse.ArgumentParser:
     )
     split.add_argument("story_cluster")
     split.set_defaults(run=_split)
+
+    agreement = commands.add_parser(
+        "agreement",
+        help="inter-annotator agreement between two or more layers",
+        description="Span-level precision/recall/F1 (exact and overlap matching) per layer kind, "
+        "chance-corrected agreement on each categorical attribute of matched items (Cohen's "
+        "kappa for two annotators, Krippendorff's alpha for more) and the items only one "
+        "annotator made. The matching rules are in tsr_news.agreement and the README.",
+    )
+    agreement.add_argument("doc_ids", nargs="*", metavar="DOC_ID", help="default: all documents")
+    _add_layers(agreement, "annotators to compare, in this order (default: all)")
+    agreement.add_argument("--format", choices=("text", "json"), default="text")
+    agreement.add_argument("--root", type=Path, help="corpus root (default: found from .)")
+    agreement.set_defaults(run=_agreement)
     return parser
+
+
+def _add_layers(parser: argparse.ArgumentParser, help: str) -> None:
+    parser.add_argument("--layers", type=_annotator_list, metavar="A,B,...", help=help)
+
+
+def _annotator_list(value: str) -> list[str]:
+    from tsr_news.layout import ANNOTATOR_ID
+
+    names = [v.strip() for v in value.split(",")]
+    bad = [n for n in names if not ANNOTATOR_ID.fullmatch(n)]
+    if bad:
+        raise argparse.ArgumentTypeError(f"not an annotator id: {', '.join(map(repr, bad))}")
+    return names
+
+
+def _corpus(args: argparse.Namespace):
+    from tsr_news.loader import Corpus
+
+    return Corpus(args.root if args.root is not None else find_root(Path.cwd()))
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -97,6 +140,24 @@ def _validate(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return EXIT_OK if report.valid else EXIT_INVALID
+
+
+def _agreement(args: argparse.Namespace) -> int:
+    import json
+
+    from tsr_news import agreement
+
+    documents = _corpus(args).valid_documents(args.doc_ids or None)
+    try:
+        annotators = agreement.select_annotators(documents, args.layers)
+    except agreement.AgreementError as error:
+        raise UsageError(str(error)) from None
+    report = agreement.compare(documents, annotators)
+    if args.format == "json":
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(agreement.render_text(report))
+    return EXIT_OK
 
 
 def _split(args: argparse.Namespace) -> int:
