@@ -18,6 +18,7 @@ from tsr_news.model import (
     Span,
     from_json,
 )
+from tsr_news.schemas import taxonomy
 
 from conftest import FIXTURE_CORPUS
 
@@ -40,8 +41,9 @@ class Text:
 
     def entity(self, id: str, label: str, words: str, nth: int = 0, **attributes) -> Entity:
         s = self.span(words, nth)
-        if label in ("PERSON", "ORG", "GPE", "NORP") and "ref" not in attributes:
-            attributes["ref"] = f"{label.lower()}:{'_'.join(words.lower().split())}"
+        prefix = taxonomy().ref_prefixes.get(label)
+        if prefix and "ref" not in attributes:
+            attributes["ref"] = f"{prefix}:{'_'.join(words.lower().split())}"
         return Entity(id, label, s.start, s.end, s.text, **attributes)
 
     def quote(self, id, type, content, cue, speaker_ids, source=None) -> Quote:
@@ -58,7 +60,7 @@ class Text:
             flags=(),
         )
 
-    def measure(self, id, type, trigger, status, sectors=(), actor_ids=()) -> Measure:
+    def measure(self, id, type, trigger, status, sectors=(), actor_ids=(), time=()) -> Measure:
         return Measure(
             id=id,
             type=type,
@@ -69,7 +71,7 @@ class Text:
             target_ids=(),
             target_jurisdictions=(),
             sectors=tuple(sectors),
-            time=(),
+            time=tuple(time),
             magnitude_ids=(),
         )
 

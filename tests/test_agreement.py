@@ -42,7 +42,7 @@ def two_annotators():
     b = {
         "entities": [
             T.entity("E1", "GPE", "Beijing", gpe_role="LOC"),  # role differs
-            T.entity("E2", "PERSON", "Jinping", ref="person:xi"),  # overlaps, unequal
+            T.entity("E2", "PERSON", "Jinping", ref="per:xi"),  # overlaps, unequal
             T.entity("E3", "ORG", "Joe Biden"),  # label differs
             T.entity("E4", "GPE", "Washington", gpe_role="LOC"),
             # Monday: missing

@@ -90,6 +90,28 @@ def _parser() -> argparse.ArgumentParser:
     agreement.add_argument("--format", choices=("text", "json"), default="text")
     agreement.add_argument("--root", type=Path, help="corpus root (default: found from .)")
     agreement.set_defaults(run=_agreement)
+
+    adjudicate = commands.add_parser(
+        "adjudicate",
+        help="merge annotators' layers of a document into gold, via a file of conflicts",
+        description="Items all annotators agree on go to gold; the others are written to "
+        "annotations/adjudication/DOC_ID.json for a person to resolve (set each 'resolution' "
+        "to an annotator, 'reject' or an edited item). Rerun to write annotations/DOC_ID.json. "
+        "Exit 0 gold written, 1 conflicts to resolve or invalid result (nothing written), "
+        "2 usage error.",
+    )
+    adjudicate.add_argument("doc_id", metavar="DOC_ID")
+    _add_layers(adjudicate, "annotators to merge (default: the document's human layers)")
+    adjudicate.add_argument(
+        "--adjudicator",
+        required=True,
+        type=_annotator_id,
+        metavar="ID",
+        help="who adjudicates: the gold layers' annotator",
+    )
+    adjudicate.add_argument("--force", action="store_true", help="replace an existing gold file")
+    adjudicate.add_argument("--root", type=Path, help="corpus root (default: found from .)")
+    adjudicate.set_defaults(run=_adjudicate)
     return parser
 
 
@@ -97,14 +119,16 @@ def _add_layers(parser: argparse.ArgumentParser, help: str) -> None:
     parser.add_argument("--layers", type=_annotator_list, metavar="A,B,...", help=help)
 
 
-def _annotator_list(value: str) -> list[str]:
+def _annotator_id(value: str) -> str:
     from tsr_news.layout import ANNOTATOR_ID
 
-    names = [v.strip() for v in value.split(",")]
-    bad = [n for n in names if not ANNOTATOR_ID.fullmatch(n)]
-    if bad:
-        raise argparse.ArgumentTypeError(f"not an annotator id: {', '.join(map(repr, bad))}")
-    return names
+    if not ANNOTATOR_ID.fullmatch(value):
+        raise argparse.ArgumentTypeError(f"not an annotator id: {value!r}")
+    return value
+
+
+def _annotator_list(value: str) -> list[str]:
+    return [_annotator_id(v.strip()) for v in value.split(",")]
 
 
 def _corpus(args: argparse.Namespace):
@@ -158,6 +182,34 @@ def _agreement(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(agreement.render_text(report))
     return EXIT_OK
+
+
+def _adjudicate(args: argparse.Namespace) -> int:
+    from tsr_news.adjudicate import AdjudicationError, adjudicate
+
+    corpus = _corpus(args)
+    try:
+        outcome = adjudicate(
+            corpus,
+            args.doc_id,
+            adjudicator=args.adjudicator,
+            annotators=args.layers,
+            force=args.force,
+        )
+    except AdjudicationError as error:
+        print(f"tsr-news adjudicate: {error}", file=sys.stderr)
+        for detail in error.details:
+            print(f"  {detail}", file=sys.stderr)
+        return EXIT_INVALID
+    where = corpus.layout.relative(outcome.path)
+    if outcome.gold_written:
+        print(f"wrote {where} ({outcome.conflicts} conflict(s) resolved)")
+        return EXIT_OK
+    print(
+        f"wrote {where}: {outcome.conflicts} conflict(s) to resolve; set each 'resolution' to an "
+        "annotator, 'reject' or an edited item, then rerun"
+    )
+    return EXIT_INVALID
 
 
 def _split(args: argparse.Namespace) -> int:
