@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from handmade import Text
 from tsr_news.model import TimeLink
 
 from conftest import FIXTURE_CORPUS
+from handmade import Text
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import json
 
 import pytest
 
-from handmade import Text
 from tsr_news.agreement import (
     AgreementError,
     cohen_kappa,
@@ -13,6 +12,8 @@ from tsr_news.agreement import (
     match,
     select_annotators,
 )
+
+from handmade import Text
 
 T = Text(
     "Beijing said Xi Jinping met Joe Biden in Washington on Monday. "

@@ -165,6 +165,15 @@ def conflict_document(doc: Document, annotators: list[str]) -> dict:
     }
 
 
+def disagreements(doc: Document, annotators: list[str]) -> dict[str, set[str]]:
+    """Per annotator, the ids of their items in units that are not agreed."""
+    units, _ = _units(doc, annotators)
+    return {
+        a: {u.versions[a]["id"] for u in units if not u.agreed and u.versions[a] is not None}
+        for a in annotators
+    }
+
+
 def default_annotators(doc: Document) -> list[str]:
     """The human layers of the document: models' work is adjudicated only when asked for."""
     return sorted(

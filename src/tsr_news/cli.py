@@ -112,6 +112,20 @@ def _parser() -> argparse.ArgumentParser:
     adjudicate.add_argument("--force", action="store_true", help="replace an existing gold file")
     adjudicate.add_argument("--root", type=Path, help="corpus root (default: found from .)")
     adjudicate.set_defaults(run=_adjudicate)
+
+    show = commands.add_parser(
+        "show",
+        help="write a self-contained HTML page showing a document's annotations",
+        description="Render a document's text with its annotations (gold by default; "
+        "--layers A,B shows annotators side by side with their disagreements marked). "
+        "--all --out DIR writes an index page and one page per document.",
+    )
+    show.add_argument("doc_id", nargs="?", metavar="DOC_ID")
+    show.add_argument("--all", action="store_true", help="every document, into --out DIR")
+    _add_layers(show, "annotators to show side by side (default: gold, else every layer)")
+    show.add_argument("--out", type=Path, help="output file (DIR with --all; default: stdout)")
+    show.add_argument("--root", type=Path, help="corpus root (default: found from .)")
+    show.set_defaults(run=_show)
     return parser
 
 
@@ -210,6 +224,33 @@ def _adjudicate(args: argparse.Namespace) -> int:
         "annotator, 'reject' or an edited item, then rerun"
     )
     return EXIT_INVALID
+
+
+def _show(args: argparse.Namespace) -> int:
+    from tsr_news import show
+
+    if args.all == (args.doc_id is not None):
+        raise UsageError("show takes either DOC_ID or --all")
+    if args.all:
+        if args.out is None or args.layers is not None:
+            raise UsageError("show --all needs --out DIR and takes no --layers")
+        if args.out.exists() and not args.out.is_dir():
+            raise UsageError(f"{args.out} exists and is not a directory")
+        written = show.write_all(_corpus(args).valid_documents(), args.out)
+        print(f"wrote {len(written)} page(s) to {args.out}", file=sys.stderr)
+        return EXIT_OK
+    (doc,) = _corpus(args).valid_documents([args.doc_id])
+    try:
+        page = show.render_document(doc, args.layers)
+    except show.ShowError as error:
+        raise UsageError(str(error)) from None
+    if args.out is None:
+        sys.stdout.write(page)
+    else:
+        from tsr_news.atomic import write_text
+
+        write_text(args.out, page)
+    return EXIT_OK
 
 
 def _split(args: argparse.Namespace) -> int:
