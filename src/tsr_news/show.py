@@ -285,7 +285,8 @@ function show(keys) {
     const item = items[k];
     const title = document.createElement('b');
     title.textContent = item.kind + ' ' + item.attributes.id + ' (' +
-      document.querySelectorAll('.column h2')[+k.split(':')[0]].firstChild.textContent + ')' +
+      document.querySelectorAll('.column h2')[+k.split(':')[0]].firstChild.textContent.trim() +
+      ')' +
       (item.disagreement ? ': not agreed' : '');
     const table = document.createElement('table');
     for (const [name, v] of Object.entries(item.attributes)) {
@@ -313,13 +314,15 @@ for (const box of document.querySelectorAll('.controls input')) {
   box.addEventListener('change', () =>
     document.body.classList.toggle('hide-' + box.dataset.kind, !box.checked));
 }
+const linked = decodeURIComponent(location.hash.slice(1));  // e.g. #0:quotes:0 opens Q1
+if (linked in items) { pinned = true; highlight([linked]); show([linked]); }
 document.body.dataset.ready = 'yes';
 """
 
 
 def _page(title: str, header: str, body: str, items: dict) -> str:
     data = (
-        json.dumps(items, ensure_ascii=False, sort_keys=True)
+        json.dumps(items, ensure_ascii=False)
         .replace("&", "\\u0026")
         .replace("<", "\\u003c")
         .replace(">", "\\u003e")
