@@ -1,17 +1,20 @@
 """Agreement: matching rules and statistics, on hand-made layers worked out by hand here."""
 
 import json
+import shutil
 
 import pytest
 
 from tsr_news.agreement import (
     AgreementError,
+    agreement_summary,
     cohen_kappa,
     compare,
     krippendorff_alpha,
     match,
     select_annotators,
 )
+from tsr_news.loader import Corpus
 
 from handmade import Text
 
@@ -257,3 +260,32 @@ def test_cli_usage_errors_and_invalid_documents(cli, corpus):
     run = cli("agreement", "--root", corpus)
     assert run.exit_code == 1
     assert "annotations/layers/ann1/doc-alpha.json" in run.err
+
+
+def test_summary_says_plainly_when_there_is_one_human_layer(corpus):
+    summary = agreement_summary(Corpus(corpus))
+    assert summary["pairs"] == []
+    assert summary["human_annotators"] == ["ann1"]  # tagger-x is a model, not an annotator
+    assert summary["statement"] == (
+        "No document has more than one human annotation layer (annotators: ann1), "
+        "so inter-annotator agreement cannot be measured for this corpus."
+    )
+
+
+def test_summary_compares_each_pair_of_human_annotators(corpus):
+    source = corpus / "annotations" / "layers" / "ann1" / "doc-alpha.json"
+    target = corpus / "annotations" / "layers" / "ann9" / "doc-alpha.json"
+    target.parent.mkdir()
+    target.write_text(source.read_text().replace('"ann1"', '"ann9"'))
+    summary = agreement_summary(Corpus(corpus))
+    (pair,) = summary["pairs"]
+    assert (pair["annotators"], pair["documents"]) == (["ann1", "ann9"], 1)
+    assert pair["kinds"]["entities"]["pairs"][0]["exact"]["f1"] == 1.0
+    assert summary["statement"].startswith("1 of 3 document(s) have two or more human")
+
+
+def test_summary_of_a_corpus_without_annotations(corpus):
+    shutil.rmtree(corpus / "annotations")
+    summary = agreement_summary(Corpus(corpus))
+    assert (summary["documents"], summary["human_annotators"], summary["pairs"]) == (3, [], [])
+    assert summary["statement"].startswith("No document has more than one human annotation layer,")

@@ -174,15 +174,6 @@ def disagreements(doc: Document, annotators: list[str]) -> dict[str, set[str]]:
     }
 
 
-def default_annotators(doc: Document) -> list[str]:
-    """The human layers of the document: models' work is adjudicated only when asked for."""
-    return sorted(
-        a
-        for a, annotations in doc.layers.items()
-        if all(layer.origin == "human" for layer in annotations.layers.values())
-    )
-
-
 def adjudicate(
     corpus: Corpus,
     doc_id: str,
@@ -198,7 +189,8 @@ def adjudicate(
             f"{corpus.layout.relative(gold_path)} exists; rerun with --force to replace it"
         )
     (doc,) = corpus.valid_documents([doc_id])
-    annotators = list(annotators) if annotators is not None else default_annotators(doc)
+    # models' work is adjudicated only when asked for
+    annotators = list(annotators) if annotators is not None else doc.human_annotators
     missing = [a for a in annotators if a not in doc.layers]
     if missing:
         raise AdjudicationError(

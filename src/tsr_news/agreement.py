@@ -51,8 +51,12 @@ import itertools
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from tsr_news.model import LAYER_KINDS, Document
+
+if TYPE_CHECKING:
+    from tsr_news.loader import Corpus
 
 MODES = ("exact", "overlap")
 
@@ -426,6 +430,42 @@ def _sectors(per_unit: list[dict[str, frozenset]], annotators: list[str]) -> dic
         chosen = [{a: sector in s for a, s in v.items()} for v in shared]
         out[f"sector:{sector}"] = _categorical(chosen, annotators)
     return out
+
+
+def agreement_summary(corpus: Corpus) -> dict:
+    """Agreement between human annotators, for the datasheet.
+
+    Each pair of human annotators is compared on the documents both annotated (model layers
+    are not annotators). `statement` is one plain sentence for readers; when no document has two
+    human layers it says so, rather than printing figures that do not exist. Raises
+    `loader.InvalidDocuments` if the corpus is invalid.
+    """
+    documents = corpus.valid_documents()
+    humans = sorted({a for doc in documents for a in doc.human_annotators})
+    pairs = []
+    for a, b in itertools.combinations(humans, 2):
+        shared = [d for d in documents if {a, b} <= set(d.human_annotators)]
+        if shared:
+            report = compare(shared, [a, b])
+            pairs.append({"annotators": [a, b], "documents": len(shared), "kinds": report["kinds"]})
+    if pairs:
+        doubly = sum(len(d.human_annotators) >= 2 for d in documents)
+        statement = (
+            f"{doubly} of {len(documents)} document(s) have two or more human annotation layers; "
+            f"agreement is reported for {len(pairs)} pair(s) of annotators."
+        )
+    else:
+        found = f" (annotators: {', '.join(humans)})" if humans else ""
+        statement = (
+            f"No document has more than one human annotation layer{found}, so inter-annotator "
+            "agreement cannot be measured for this corpus."
+        )
+    return {
+        "documents": len(documents),
+        "human_annotators": humans,
+        "pairs": pairs,
+        "statement": statement,
+    }
 
 
 # -- text rendering -----------------------------------------------------------------------------
