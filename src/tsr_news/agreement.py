@@ -345,10 +345,11 @@ def _entity_keys(doc: Document, annotators: list[str]) -> dict[str, dict[str, Ha
             doc.doc_id, "entities", {a: doc.layers[a].items("entities") for a in annotators}
         )
         return {
-            a: {u.items[a].id: n for n, u in enumerate(units) if a in u.items} for a in annotators
+            a: {u.items[a].id: (doc.doc_id, n) for n, u in enumerate(units) if a in u.items}
+            for a in annotators
         }
     return {
-        a: {e.id: (e.start, e.end) for e in doc.layers[a].items("entities")}
+        a: {e.id: (doc.doc_id, e.start, e.end) for e in doc.layers[a].items("entities")}
         if a in doc.layers
         else {}
         for a in annotators
