@@ -1,9 +1,12 @@
 """Agreement: matching rules and statistics, on hand-made layers worked out by hand here."""
 
+import itertools
 import json
 import shutil
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tsr_news.agreement import (
     AgreementError,
@@ -289,3 +292,27 @@ def test_summary_of_a_corpus_without_annotations(corpus):
     summary = agreement_summary(Corpus(corpus))
     assert (summary["documents"], summary["human_annotators"], summary["pairs"]) == (3, [], [])
     assert summary["statement"].startswith("No document has more than one human annotation layer,")
+
+
+spans = st.lists(
+    st.tuples(st.integers(0, 30), st.integers(1, 6)).map(lambda p: ((p[0], p[0] + p[1]),)),
+    max_size=5,
+)
+
+
+@given(spans, spans)
+def test_overlap_matching_finds_as_many_pairs_as_the_best_pairing(a, b):
+    def overlapping(x, y):
+        return x[0][0] < y[0][1] and y[0][0] < x[0][1]
+
+    # brute force: the largest number of one-to-one overlapping pairs
+    best = 0
+    for chosen in itertools.permutations(range(len(b)), min(len(a), len(b))):
+        best = max(best, sum(overlapping(a[i], b[j]) for i, j in enumerate(chosen)))
+    if len(a) > len(b):
+        for chosen in itertools.permutations(range(len(a)), len(b)):
+            best = max(best, sum(overlapping(a[i], b[j]) for j, i in enumerate(chosen)))
+    pairs = match(a, b, "overlap")
+    assert len(pairs) == best
+    assert len({i for i, _ in pairs}) == len({j for _, j in pairs}) == len(pairs)
+    assert all(overlapping(a[i], b[j]) for i, j in pairs)

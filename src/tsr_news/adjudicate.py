@@ -101,7 +101,7 @@ def _units(doc: Document, annotators: list[str]) -> tuple[list[_Unit], dict[str,
         if not takers:
             continue
         by_annotator = {a: doc.layers[a].items(kind) for a in takers}
-        for n, unit in enumerate(build_units(doc.doc_id, kind, by_annotator)):
+        for n, unit in enumerate(build_units(kind, by_annotator)):
             versions = {}
             for a in annotators:  # one who did not annotate this kind has no version: conflict
                 item = unit.items.get(a)

@@ -211,11 +211,10 @@ def set_jaccard(a: frozenset, b: frozenset) -> float:
 class Unit:
     """Items of one document that overlap-match across annotators: {annotator: item}."""
 
-    doc_id: str
     items: dict[str, object] = field(default_factory=dict)
 
 
-def build_units(doc_id: str, kind: str, by_annotator: dict[str, Sequence]) -> list[Unit]:
+def build_units(kind: str, by_annotator: dict[str, Sequence]) -> list[Unit]:
     """Group the annotators' items (in the dict's order) into units; see the module docstring."""
     units: list[Unit] = []
     for annotator, items in by_annotator.items():
@@ -226,7 +225,7 @@ def build_units(doc_id: str, kind: str, by_annotator: dict[str, Sequence]) -> li
             if j in matched:
                 units[matched[j]].items[annotator] = item
             else:
-                units.append(Unit(doc_id, {annotator: item}))
+                units.append(Unit({annotator: item}))
     return units
 
 
@@ -319,7 +318,7 @@ def _collect(doc: Document, annotators: list[str], data: dict[str, _KindData]) -
         for a, b in itertools.combinations(annotators, 2):
             for mode in MODES:
                 kd.matched[a, b, mode] += len(match(extents[a], extents[b], mode))
-        for unit in build_units(doc.doc_id, kind, by_annotator):
+        for unit in build_units(kind, by_annotator):
             kd.units.append(unit)
             values = {
                 name: {
@@ -341,9 +340,7 @@ def _entity_keys(doc: Document, annotators: list[str]) -> dict[str, dict[str, Ha
     mentions agree), else the entity's exact offsets.
     """
     if all(a in doc.layers and "entities" in doc.layers[a].layers for a in annotators):
-        units = build_units(
-            doc.doc_id, "entities", {a: doc.layers[a].items("entities") for a in annotators}
-        )
+        units = build_units("entities", {a: doc.layers[a].items("entities") for a in annotators})
         return {
             a: {u.items[a].id: (doc.doc_id, n) for n, u in enumerate(units) if a in u.items}
             for a in annotators
