@@ -229,3 +229,24 @@ def test_validate_accepts_the_adjudication_directory_and_flags_strays(cli, two_l
     assert run.exit_code == 1
     assert "annotations/adjudication/notes.txt: /: adjudication/ holds" in run.out
     assert "annotations/adjudication/doc-zeta.json: /: annotations for 'doc-zeta'" in run.out
+
+
+def test_a_malformed_edited_item_is_refused_with_its_conflict_named(cli, two_layers):
+    adjudicate(cli, two_layers)
+    resolve(two_layers, "ann3", {"type": "EXPORT_CONTROL", "time": ["ann2:E3"]})
+    run = adjudicate(cli, two_layers)
+    assert run.exit_code == 1
+    assert "C2: the edited measures item is malformed: it needs trigger" in run.err
+    assert not (two_layers / "annotations" / "doc-alpha.json").exists()
+
+
+def test_an_edited_item_missing_required_fields_fails_the_schema(cli, two_layers):
+    adjudicate(cli, two_layers)
+    data = json.loads(conflicts_file(two_layers).read_text())
+    edited = dict(data["conflicts"][1]["versions"]["ann2"])
+    del edited["target_ids"]
+    resolve(two_layers, "ann3", edited)
+    run = adjudicate(cli, two_layers)
+    assert run.exit_code == 1
+    assert "does not fit the annotation schema" in run.err
+    assert "target_ids" in run.err

@@ -70,16 +70,19 @@ def map_references(kind: str, item: dict, f: Callable[[str], object]) -> dict:
     """A copy of an item's JSON with every entity reference `r` replaced by `f(r)`."""
     out = dict(item)
     if kind == "quotes":
-        out["speaker_ids"] = [f(r) for r in item.get("speaker_ids", [])]
+        if "speaker_ids" in item:
+            out["speaker_ids"] = [f(r) for r in item["speaker_ids"]]
         if item.get("channel"):
             out["channel"] = {
                 **item["channel"],
-                "entity_ids": [f(r) for r in item["channel"].get("entity_ids", [])],
+                "entity_ids": [f(r) for r in item["channel"]["entity_ids"]],
             }
     elif kind == "measures":
         for name in ("actor_ids", "target_ids", "magnitude_ids"):
-            out[name] = [f(r) for r in item.get(name, [])]
-        out["time"] = [{**t, "entity_id": f(t["entity_id"])} for t in item.get("time", [])]
+            if name in item:
+                out[name] = [f(r) for r in item[name]]
+        if "time" in item:
+            out["time"] = [{**t, "entity_id": f(t["entity_id"])} for t in item["time"]]
     return out
 
 
@@ -285,12 +288,7 @@ def _gold(doc: Document, annotators: list[str], conflicts: list[dict], adjudicat
     for kind in LAYER_KINDS:
         if kind not in chosen and not any(kind in doc.layers[a].layers for a in annotators):
             continue
-        try:
-            ordered = sorted(chosen.get(kind, []), key=lambda pair: _position(kind, pair[1]))
-        except (KeyError, TypeError, ValueError):
-            raise AdjudicationError(
-                f"an edited {kind} item lacks its span ({_SPAN_FIELD[kind]}); nothing was written"
-            ) from None
+        ordered = sorted(chosen.get(kind, []), key=lambda pair: _position(kind, pair[1]))
         items = []
         for n, (number, item) in enumerate(ordered, 1):
             new_id = f"{ID_PREFIX[kind]}{n}"
@@ -329,6 +327,16 @@ def _resolved(conflict: dict, problems: list[str]) -> dict | None:
     if resolution == REJECT:
         return None
     if isinstance(resolution, dict):
+        try:  # the shape later steps rely on; the schema check on gold does the rest
+            map_references(conflict["kind"], resolution, str)
+            _position(conflict["kind"], resolution)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            kind = conflict["kind"]
+            problems.append(
+                f"{conflict['id']}: the edited {kind} item is malformed: it needs "
+                f"{_SPAN_FIELD[kind]} and well-formed references, as in the versions shown"
+            )
+            return None
         return resolution
     if isinstance(resolution, str) and versions.get(resolution) is not None:
         return versions[resolution]
