@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test validate build lint format clean
+.PHONY: run test validate build lint format clean screenshot
 
 ## run: set up, then run the main job: validate the corpus and build the release
 run: $(VENV)/.installed-release
@@ -40,6 +40,19 @@ $(VENV)/.installed-release: pyproject.toml | $(VENV)/bin/python
 $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet --editable ".[test]"
 	touch $@
+
+## screenshot: the review page of the fixture document, for the README (needs Debian's chromium)
+screenshot: $(VENV)/.installed-core
+	$(BIN)/tsr-news show doc-alpha --root tests/fixtures/corpus --out build/show/doc-alpha.html
+	$(BIN)/tsr-news show doc-alpha --root tests/fixtures/corpus --layers ann1,tagger-x \
+		--out build/show/doc-alpha-ann1-tagger-x.html
+	for shot in doc-alpha:0:quotes:0 doc-alpha-ann1-tagger-x:0:entities:2; do \
+		chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+			--disable-component-update --disable-sync --no-first-run --hide-scrollbars \
+			--user-data-dir=$$(mktemp -d) --window-size=1280,640 \
+			--screenshot=docs/show-$${shot%%:*}.png \
+			"file://$(CURDIR)/build/show/$${shot%%:*}.html#$${shot#*:}"; \
+	done
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache .hypothesis

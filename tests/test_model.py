@@ -8,9 +8,12 @@ from tsr_news.model import AnnotationFile, DocumentMeta, Quote, from_json, to_js
 
 from conftest import FIXTURE_CORPUS, REPO
 
-ANNOTATION_FILES = sorted(FIXTURE_CORPUS.glob("annotations/**/*.json")) + sorted(
-    REPO.glob("annotations/**/*.json")
-)
+ANNOTATION_FILES = [
+    path
+    for root in (FIXTURE_CORPUS, REPO)
+    for path in sorted(root.glob("annotations/**/*.json"))
+    if "adjudication" not in path.parts  # conflicts files, not annotation files
+]
 META_FILES = sorted(FIXTURE_CORPUS.glob("raw/*.meta.json")) + sorted(REPO.glob("raw/*.meta.json"))
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tsr_news import __version__
 from tsr_news.layout import NotACorpus, find_root
+from tsr_news.loader import InvalidDocuments, UnknownDocument
 from tsr_news.problems import FORMATS, render
 from tsr_news.validate import validate as validate_root
 
@@ -28,9 +29,17 @@ def main(argv: list[str] | None = None) -> int:
         return exit_.code
     try:
         return args.run(args)
-    except (UsageError, NotACorpus) as error:
+    except (UsageError, NotACorpus, UnknownDocument) as error:
         print(f"tsr-news: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except InvalidDocuments as error:
+        sys.stderr.write(render(error.problems, "text", {}))
+        print(
+            f"tsr-news {args.command}: the documents are invalid; fix them first "
+            "(tsr-news validate)",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -123,7 +132,78 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("old", type=Path, help="the earlier release directory")
     diff.add_argument("new", type=Path, help="the later release directory")
     diff.set_defaults(run=_diff)
+    agreement = commands.add_parser(
+        "agreement",
+        help="inter-annotator agreement between two or more layers",
+        description="Span-level precision/recall/F1 (exact and overlap matching) per layer kind, "
+        "chance-corrected agreement on each categorical attribute of matched items (Cohen's "
+        "kappa for two annotators, Krippendorff's alpha for more) and the items only one "
+        "annotator made. The matching rules are in tsr_news.agreement and the README.",
+    )
+    agreement.add_argument("doc_ids", nargs="*", metavar="DOC_ID", help="default: all documents")
+    _add_layers(agreement, "annotators to compare, in this order (default: all)")
+    agreement.add_argument("--format", choices=("text", "json"), default="text")
+    agreement.add_argument("--root", type=Path, help="corpus root (default: found from .)")
+    agreement.set_defaults(run=_agreement)
+
+    adjudicate = commands.add_parser(
+        "adjudicate",
+        help="merge annotators' layers of a document into gold, via a file of conflicts",
+        description="Items all annotators agree on go to gold; the others are written to "
+        "annotations/adjudication/DOC_ID.json for a person to resolve (set each 'resolution' "
+        "to an annotator, 'reject' or an edited item). Rerun to write annotations/DOC_ID.json. "
+        "Exit 0 gold written, 1 conflicts to resolve or invalid result (nothing written), "
+        "2 usage error.",
+    )
+    adjudicate.add_argument("doc_id", metavar="DOC_ID")
+    _add_layers(adjudicate, "annotators to merge (default: the document's human layers)")
+    adjudicate.add_argument(
+        "--adjudicator",
+        required=True,
+        type=_annotator_id,
+        metavar="ID",
+        help="who adjudicates: the gold layers' annotator",
+    )
+    adjudicate.add_argument("--force", action="store_true", help="replace an existing gold file")
+    adjudicate.add_argument("--root", type=Path, help="corpus root (default: found from .)")
+    adjudicate.set_defaults(run=_adjudicate)
+
+    show = commands.add_parser(
+        "show",
+        help="write a self-contained HTML page showing a document's annotations",
+        description="Render a document's text with its annotations (gold by default; "
+        "--layers A,B shows annotators side by side with their disagreements marked). "
+        "--all --out DIR writes an index page and one page per document.",
+    )
+    show.add_argument("doc_id", nargs="?", metavar="DOC_ID")
+    show.add_argument("--all", action="store_true", help="every document, into --out DIR")
+    _add_layers(show, "annotators to show side by side (default: gold, else every layer)")
+    show.add_argument("--out", type=Path, help="output file (DIR with --all; default: stdout)")
+    show.add_argument("--root", type=Path, help="corpus root (default: found from .)")
+    show.set_defaults(run=_show)
     return parser
+
+
+def _add_layers(parser: argparse.ArgumentParser, help: str) -> None:
+    parser.add_argument("--layers", type=_annotator_list, metavar="A,B,...", help=help)
+
+
+def _annotator_id(value: str) -> str:
+    from tsr_news.layout import ANNOTATOR_ID
+
+    if not ANNOTATOR_ID.fullmatch(value):
+        raise argparse.ArgumentTypeError(f"not an annotator id: {value!r}")
+    return value
+
+
+def _annotator_list(value: str) -> list[str]:
+    return [_annotator_id(v.strip()) for v in value.split(",")]
+
+
+def _corpus(args: argparse.Namespace):
+    from tsr_news.loader import Corpus
+
+    return Corpus(_root(args))
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -208,6 +288,79 @@ def _regenerate_block(path: Path, block: str, content: str, check: bool, command
     except markers.MissingMarkers as error:
         raise UsageError(f"{path}: {error}") from None
     print(f"{path}: {'updated' if changed else 'already current'}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _agreement(args: argparse.Namespace) -> int:
+    import json
+
+    from tsr_news import agreement
+
+    documents = _corpus(args).valid_documents(args.doc_ids or None)
+    try:
+        annotators = agreement.select_annotators(documents, args.layers)
+    except agreement.AgreementError as error:
+        raise UsageError(str(error)) from None
+    report = agreement.compare(documents, annotators)
+    if args.format == "json":
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(agreement.render_text(report))
+    return EXIT_OK
+
+
+def _adjudicate(args: argparse.Namespace) -> int:
+    from tsr_news.adjudicate import AdjudicationError, adjudicate
+
+    corpus = _corpus(args)
+    try:
+        outcome = adjudicate(
+            corpus,
+            args.doc_id,
+            adjudicator=args.adjudicator,
+            annotators=args.layers,
+            force=args.force,
+        )
+    except AdjudicationError as error:
+        print(f"tsr-news adjudicate: {error}", file=sys.stderr)
+        for detail in error.details:
+            print(f"  {detail}", file=sys.stderr)
+        return EXIT_INVALID
+    where = corpus.layout.relative(outcome.path)
+    if outcome.gold_written:
+        print(f"wrote {where} ({outcome.conflicts} conflict(s) resolved)")
+        return EXIT_OK
+    print(
+        f"wrote {where}: {outcome.conflicts} conflict(s) to resolve; set each 'resolution' to an "
+        "annotator, 'reject' or an edited item, then rerun"
+    )
+    return EXIT_INVALID
+
+
+def _show(args: argparse.Namespace) -> int:
+    from tsr_news import show
+
+    if args.all == (args.doc_id is not None):
+        raise UsageError("show takes either DOC_ID or --all")
+    if args.all:
+        if args.out is None or args.layers is not None:
+            raise UsageError("show --all needs --out DIR and takes no --layers")
+        if args.out.exists() and not args.out.is_dir():
+            raise UsageError(f"{args.out} exists and is not a directory")
+        written = show.write_all(_corpus(args).valid_documents(), args.out)
+        print(f"wrote {len(written)} page(s) to {args.out}", file=sys.stderr)
+        return EXIT_OK
+    (doc,) = _corpus(args).valid_documents([args.doc_id])
+    try:
+        page = show.render_document(doc, args.layers)
+    except show.ShowError as error:
+        raise UsageError(str(error)) from None
+    if args.out is None:
+        sys.stdout.write(page)
+    else:
+        from tsr_news.atomic import write_text
+
+        write_text(args.out, page)
     return EXIT_OK
 
 

@@ -4,6 +4,7 @@
     raw/<doc_id>.meta.json                         provenance
     annotations/<doc_id>.json                      gold
     annotations/layers/<annotator>/<doc_id>.json   one annotator's work
+    annotations/adjudication/<doc_id>.json         conflicts between layers and their resolutions
 
 Only names matching the id patterns of the schemas are ever turned into paths, so no id read
 from a file or an export can point outside the corpus.
@@ -60,6 +61,13 @@ class Layout:
     def layer_path(self, annotator: str, doc_id: str) -> Path:
         return self.layers_dir / annotator / (doc_id + ANNOTATION_SUFFIX)
 
+    @property
+    def adjudication_dir(self) -> Path:
+        return self.annotations_dir / "adjudication"
+
+    def adjudication_path(self, doc_id: str) -> Path:
+        return self.adjudication_dir / (doc_id + ANNOTATION_SUFFIX)
+
     def relative(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 
@@ -86,7 +94,11 @@ def doc_id_of(layout: Layout, path: Path) -> str | None:
         for suffix in (META_SUFFIX, TEXT_SUFFIX):
             if name.endswith(suffix):
                 return name[: -len(suffix)]
-    in_annotations = len(parts) == 2 or (len(parts) == 4 and parts[1] == "layers")
+    in_annotations = (
+        len(parts) == 2
+        or (len(parts) == 4 and parts[1] == "layers")
+        or (len(parts) == 3 and parts[1] == "adjudication")
+    )
     if parts[:1] == ("annotations",) and in_annotations and name.endswith(ANNOTATION_SUFFIX):
         return name[: -len(ANNOTATION_SUFFIX)]
     return None
@@ -101,6 +113,7 @@ class Inventory:
     metas: set[str] = field(default_factory=set)
     gold: set[str] = field(default_factory=set)
     layers: dict[str, set[str]] = field(default_factory=dict)
+    adjudication: set[str] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
 
     def annotators_of(self, doc_id: str) -> list[str]:
@@ -158,6 +171,17 @@ def scan(layout: Layout) -> Inventory:
     for entry in _entries(layout.annotations_dir):
         if entry.is_dir() and entry.name == "layers":
             _scan_layers(layout, inventory, doc_id, problem)
+        elif entry.is_dir() and entry.name == "adjudication":
+            for inner in _entries(layout.adjudication_dir):
+                if inner.is_file() and inner.name.endswith(ANNOTATION_SUFFIX):
+                    if (found := doc_id(inner, ANNOTATION_SUFFIX)) is not None:
+                        inventory.adjudication.add(found)
+                else:
+                    problem(
+                        Path(inner.path),
+                        "unexpected-file",
+                        "adjudication/ holds <doc_id>.json files written by tsr-news adjudicate",
+                    )
         elif entry.is_file() and entry.name.endswith(ANNOTATION_SUFFIX):
             if (found := doc_id(entry, ANNOTATION_SUFFIX)) is not None:
                 inventory.gold.add(found)
@@ -165,7 +189,8 @@ def scan(layout: Layout) -> Inventory:
             problem(
                 Path(entry.path),
                 "unexpected-file",
-                "annotations/ holds <doc_id>.json (gold), layers/ and Markdown documentation",
+                "annotations/ holds <doc_id>.json (gold), layers/, adjudication/ and Markdown "
+                "documentation",
             )
 
     documents = inventory.texts | inventory.metas
@@ -177,12 +202,16 @@ def scan(layout: Layout) -> Inventory:
         )
     for missing in sorted(inventory.metas - inventory.texts):
         problem(layout.text_path(missing), "missing-text", "this document's raw text is missing")
-    for orphan in sorted(inventory.gold - documents):
-        problem(
-            layout.gold_path(orphan),
-            "orphan-annotation",
-            f"annotations for {orphan!r}, but raw/ has no such document",
-        )
+    for path_of, ids in (
+        (layout.gold_path, inventory.gold),
+        (layout.adjudication_path, inventory.adjudication),
+    ):
+        for orphan in sorted(ids - documents):
+            problem(
+                path_of(orphan),
+                "orphan-annotation",
+                f"annotations for {orphan!r}, but raw/ has no such document",
+            )
     for annotator, ids in sorted(inventory.layers.items()):
         for orphan in sorted(ids - documents):
             problem(

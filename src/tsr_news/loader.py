@@ -26,6 +26,18 @@ from tsr_news.schemas import ANNOTATION_SCHEMA, META_SCHEMA, taxonomy, validator
 UTF8_BOM = b"\xef\xbb\xbf"
 
 
+class UnknownDocument(Exception):
+    """A document id that the corpus does not hold."""
+
+
+class InvalidDocuments(Exception):
+    """Selected documents failed validation; `problems` says how."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problem(s) in the selected documents")
+        self.problems = problems
+
+
 @dataclass
 class LoadedDocument:
     doc_id: str
@@ -67,6 +79,25 @@ class Corpus:
         doc_ids = self.inventory.doc_ids if only is None else sorted(set(only))
         for doc_id in doc_ids:
             yield self._load(doc_id)
+
+    def valid_documents(self, only: Iterable[str] | None = None) -> list[Document]:
+        """The selected documents, for commands that need valid data to work on.
+
+        Raises `UnknownDocument` for an id the corpus does not hold (a usage error) and
+        `InvalidDocuments` with every problem when any selected document is invalid.
+        """
+        if only is not None:
+            unknown = sorted(set(only) - set(self.inventory.doc_ids))
+            if unknown:
+                raise UnknownDocument(f"no such document in {self.root}: {', '.join(unknown)}")
+        documents, problems = [], []
+        for loaded in self.documents(only):
+            problems.extend(loaded.problems)
+            if loaded.document is not None:
+                documents.append(loaded.document)
+        if problems:
+            raise InvalidDocuments(problems)
+        return documents
 
     def corpus_problems(self, only: Iterable[str] | None = None) -> list[Problem]:
         """Problems across documents: the inventory's, and story clusters straddling splits.

@@ -6,9 +6,9 @@ that must follow the data; only the text between the markers is ever rewritten.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
+
+from tsr_news import atomic
 
 
 class MissingMarkers(Exception):
@@ -40,19 +40,5 @@ def write_block(path: Path, name: str, content: str) -> bool:
     updated = replace_block(text, name, content)
     if updated == text:
         return False
-    atomic_write_text(path, updated)
+    atomic.write_text(path, updated)
     return True
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write to a temporary file beside `path`, then rename: readers never see half a file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

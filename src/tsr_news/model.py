@@ -224,6 +224,15 @@ class Document:
     def doc_id(self) -> str:
         return self.meta.doc_id
 
+    @property
+    def human_annotators(self) -> list[str]:
+        """The annotators whose layers here are all human work (no model's prediction)."""
+        return sorted(
+            a
+            for a, annotations in self.layers.items()
+            if all(layer.origin == "human" for layer in annotations.layers.values())
+        )
+
 
 # -- generic conversion between JSON values and the dataclasses above --------------------------
 
