@@ -101,6 +101,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--root", type=Path, help="corpus root (default: found from .)")
     build.add_argument("--out", type=Path, help="output directory (default: ROOT/build)")
+    build.add_argument(
+        "--withhold-text",
+        action="store_true",
+        help="leave out the copyrighted article text (and every copy of it: span texts, NER "
+        "tokens), keeping offsets and text hashes; writes tsr-news-X.Y.Z-withheld/",
+    )
     build.set_defaults(run=_build)
 
     datasheet = commands.add_parser(
@@ -227,7 +233,7 @@ def _build(args: argparse.Namespace) -> int:
     root = _root(args)
     out = args.out if args.out is not None else root / "build"
     try:
-        release = build(root, out)
+        release = build(root, out, withhold_text=args.withhold_text)
     except InvalidCorpus as invalid:
         sys.stdout.write(render(invalid.problems, "text", {}))
         print(
