@@ -254,3 +254,10 @@ def test_build_withhold_text_on_the_command_line_writes_the_withheld_release(cli
     run = cli("build", "--root", FIXTURE_CORPUS, "--out", tmp_path, "--withhold-text")
     assert run.exit_code == 0, run.err
     assert [p.name for p in tmp_path.iterdir()] == [release_name(withheld=True)]
+
+
+def test_the_withheld_croissant_file_passes_mlcroissant_validation(pair):
+    mlcroissant = pytest.importorskip("mlcroissant")
+    dataset = mlcroissant.Dataset(jsonld=pair.withheld / "croissant.json")
+    present = {p.parent.name for p in pair.withheld.glob("data/*/*.parquet")}
+    assert {rs.name for rs in dataset.metadata.record_sets} == present

@@ -89,7 +89,8 @@ def rehydrate(release: Path, raw: Path, out: Path) -> Release:
         raise NotAWithheldRelease(f"{release / CARD}: {error}") from None
     documents = (_document(row, _text(raw, row["doc_id"])) for row in _rows(release))
     checked = _digest_checked(documents, manifest["content_digest"]["sha256"], release)
-    return write_release(checked, Provenance(manifest["source"], datasheet), out, False)
+    provenance = Provenance(manifest["source"], datasheet)
+    return write_release(checked, provenance, out, withhold_text=False)
 
 
 def check_texts(release: Path, raw: Path) -> list[TextProblem]:
@@ -180,7 +181,9 @@ def _meta_schema_version() -> int:
     return load_schema(META_SCHEMA)["properties"]["schema_version"]["const"]
 
 
-def _digest_checked(documents: Iterable[Document], expected: str, release: Path):
+def _digest_checked(
+    documents: Iterable[Document], expected: str, release: Path
+) -> Iterator[Document]:
     """Yield `documents`; after the last, raise ContentMismatch (inside the writer, so it
     aborts the write) unless their content digest is `expected`."""
     digest = ContentDigest()
