@@ -110,7 +110,30 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--root", type=Path, help="corpus root (default: found from .)")
     build.add_argument("--out", type=Path, help="output directory (default: ROOT/build)")
+    build.add_argument(
+        "--withhold-text",
+        action="store_true",
+        help="leave out the copyrighted article text (and every copy of it: span texts, NER "
+        "tokens), keeping offsets and text hashes; writes tsr-news-X.Y.Z-withheld/",
+    )
     build.set_defaults(run=_build)
+
+    rehydrate = commands.add_parser(
+        "rehydrate",
+        help="restore the article text of a text-withheld release from your own raw files",
+        description="Check every DIR/<doc_id>.txt against the release's text_sha256, then "
+        "write the full release tsr-news-X.Y.Z/ (byte-identical to a build of the same corpus) "
+        "atomically. Exit 0 written, 1 a raw text missing or different (each named; nothing "
+        "written), 2 usage error (not a withheld release of this version).",
+    )
+    rehydrate.add_argument("release", type=Path, help="the tsr-news-X.Y.Z-withheld directory")
+    rehydrate.add_argument(
+        "--raw", type=Path, required=True, metavar="DIR", help="your <doc_id>.txt files"
+    )
+    rehydrate.add_argument(
+        "--out", type=Path, help="output directory (default: the release's parent directory)"
+    )
+    rehydrate.set_defaults(run=_rehydrate)
 
     datasheet = commands.add_parser(
         "datasheet",
@@ -380,7 +403,7 @@ def _build(args: argparse.Namespace) -> int:
     root = _root(args)
     out = args.out if args.out is not None else root / "build"
     try:
-        release = build(root, out)
+        release = build(root, out, withhold_text=args.withhold_text)
     except InvalidCorpus as invalid:
         sys.stdout.write(render(invalid.problems, "text", {}))
         print(
@@ -390,6 +413,36 @@ def _build(args: argparse.Namespace) -> int:
         )
         return EXIT_INVALID
     print(f"tsr-news build: {release.documents} document(s) -> {release.path}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _rehydrate(args: argparse.Namespace) -> int:
+    from tsr_news.release.rehydrate import (
+        ContentMismatch,
+        NotAWithheldRelease,
+        RefusedTexts,
+        rehydrate,
+    )
+
+    if not args.raw.is_dir():
+        raise UsageError(f"--raw {args.raw}: not a directory")
+    out = args.out if args.out is not None else args.release.parent
+    try:
+        release = rehydrate(args.release, args.raw, out)
+    except NotAWithheldRelease as error:
+        raise UsageError(str(error)) from None
+    except RefusedTexts as refused:
+        sys.stdout.write("".join(f"{problem}\n" for problem in refused.problems))
+        print(
+            f"tsr-news rehydrate: {len(refused.problems)} raw text(s) missing or not the "
+            "released text; nothing written",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    except ContentMismatch as error:
+        print(f"tsr-news rehydrate: {error}; nothing written", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"tsr-news rehydrate: {release.documents} document(s) -> {release.path}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -32,6 +32,19 @@ class Statistics:
     )
     items: dict[str, Counter] = field(default_factory=lambda: {k: Counter() for k in LAYER_KINDS})
     agreement: AgreementTally = field(default_factory=AgreementTally)
+    _agreement_summary: dict | None = None
+
+    @property
+    def agreement_summary(self) -> dict:
+        """The agreement figures: measured from the documents added, unless given (a
+        rehydrated release restores them from its manifest, its documents having no layers)."""
+        if self._agreement_summary is None:
+            self._agreement_summary = self.agreement.summary()
+        return self._agreement_summary
+
+    @agreement_summary.setter
+    def agreement_summary(self, summary: dict) -> None:
+        self._agreement_summary = summary
 
     def add(self, document: Document) -> None:
         self.documents += 1
@@ -46,7 +59,7 @@ class Statistics:
 
     def render(self) -> str:
         """The Markdown of the statistics block (without the markers)."""
-        return self._counts() + "\n\n" + _agreement(self.agreement.summary())
+        return self._counts() + "\n\n" + _agreement(self.agreement_summary)
 
     def _counts(self) -> str:
         out = [

@@ -19,6 +19,12 @@ def _markers(name: str) -> tuple[str, str]:
     return f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
 
 
+def empty_block(name: str) -> str:
+    """The markers of block `name` with nothing between them, for `replace_block` to fill."""
+    begin, end = _markers(name)
+    return f"{begin}\n{end}"
+
+
 def replace_block(text: str, name: str, content: str) -> str:
     """`text` with the block `name` replaced by `content` (markers kept, on lines of their own)."""
     begin, end = _markers(name)

@@ -4,6 +4,8 @@ The modules each own one idea: `features` (the one definition of every column, f
 taxonomy), `tokenize` (the NER tokenizer), `rows` (a document -> the rows of every config),
 `parquet` (deterministic streaming Parquet files), `card` (README.md: YAML + datasheet),
 `croissant` (croissant.json), `manifest` (manifest.json, SHA256SUMS, content digest),
-`atomic` (write-then-rename directories) and `build` (the pipeline that ties them together).
+`atomic` (write-then-rename directories), `build` (the pipeline that ties them together),
+`withhold` (a release without the copyrighted text) and `rehydrate` (the text restored from
+the user's own files, through `build`'s writer).
 Needs the `release` extra (datasets, pyarrow).
 """

@@ -8,8 +8,10 @@ form `datasets` parses, split sizes as written). Features are rendered by `datas
 of records `list:` (a `sequence:` of records would be read as a record of lists: see
 DESIGN.md's measured pitfalls). PyYAML dumps
 with `sort_keys=False`, so the order is the features' order and the output is deterministic.
-The prose is the repository's DATASHEET.md with its statistics block re-rendered for the
-corpus being built.
+The prose is the repository's DATASHEET.md (or, without one, just the statistics block) with
+its statistics block re-rendered for the corpus being built. A text-withheld release says so
+at the top of the prose; `datasheet_of` takes the datasheet back out of a card, which is how
+`rehydrate` gets it without the corpus repository.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from tsr_news.datasheet import BLOCK, Statistics
 from tsr_news.release.features import DEFAULT_CONFIG, features
 
 CARD = "README.md"
+# The card's prose for a corpus without a DATASHEET.md: the statistics alone.
+DEFAULT_SHEET = f"## Statistics\n\n{markers.empty_block(BLOCK)}\n"
 SIZE_CATEGORIES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"))
 LICENSE_DETAILS = (
     "Mixed rights. The article texts are copyrighted news: the rights holders are named per "
@@ -103,21 +107,36 @@ def front_matter(splits: dict[str, dict[str, dict]], statistics: Statistics) -> 
     }
 
 
-def body(statistics: Statistics, datasheet: Path) -> str:
-    """The card's prose: how to load, the column conventions, then the datasheet."""
-    intro = f"""# Tech Self-Reliance News (tsr-news) {__version__}
+def _intro(withheld: bool) -> str:
+    """The card's prose before the datasheet: what the release is, how to load it, its
+    conventions, and for a withheld release, what is missing and how to restore it."""
+    name = f"tsr-news-{__version__}"
+    path = f"path/to/{name}-withheld" if withheld else f"path/to/{name}"
+    note = (
+        f"""
+**Text withheld.** This release (`{name}-withheld`; `manifest.json` has `"text_withheld":
+true`) leaves out the copyrighted article text: `documents.text`, the `text` of every span
+(in every config) and the `ner` tokens are empty strings. Offsets, `text_sha256` and
+everything else are as in the full release. With your own copies of the raw articles
+(`<doc_id>.txt`, byte for byte as published: each is checked against `text_sha256`),
+`tsr-news rehydrate {path} --raw DIR` writes the full release `{name}`.
+"""
+        if withheld
+        else ""
+    )
+    return f"""# Tech Self-Reliance News (tsr-news) {__version__}
 
 English news articles on technology self-reliance, export controls and sanctions, with
 stand-off annotations (page noise, named entities, quotes with speaker attribution, policy
 measures). Built by `tsr-news build`; `manifest.json` records the source and tools,
 `SHA256SUMS` the files (`sha256sum -c SHA256SUMS`), `croissant.json` the Croissant metadata.
-
+{note}
 ## Loading
 
 ```python
 import datasets
-docs = datasets.load_dataset("path/to/tsr-news-{__version__}")              # documents
-entities = datasets.load_dataset("path/to/tsr-news-{__version__}", "entities")
+docs = datasets.load_dataset("{path}")              # documents
+entities = datasets.load_dataset("{path}", "entities")
 ```
 
 Configs: `documents` (default; one row per article: metadata, text, `text_sha256`,
@@ -133,18 +152,27 @@ taxonomy is a `ClassLabel` (names in taxonomy order; use `features[...].int2str`
 optional attribute is null. The NER tokens are runs of word characters or single other
 non-space characters, cut at every entity boundary (`tsr_news.release.tokenize`).
 """
-    if datasheet.is_file():
-        sheet = markers.replace_block(
-            datasheet.read_text(encoding="utf-8"), BLOCK, statistics.render()
-        )
-    else:
-        sheet = f"## Statistics\n\n{statistics.render()}\n"
-    return f"{intro}\n{sheet}"
 
 
-def write_card(release: Path, splits: dict, statistics: Statistics, datasheet: Path) -> None:
+def body(statistics: Statistics, datasheet: str, withheld: bool) -> str:
+    """The card's prose: the intro, then `datasheet` with its statistics block re-rendered."""
+    sheet = markers.replace_block(datasheet, BLOCK, statistics.render())
+    return f"{_intro(withheld)}\n{sheet}"
+
+
+def datasheet_of(card: str, withheld: bool) -> str:
+    """The datasheet text a card was written from (the inverse of `body`'s layout)."""
+    head = f"---\n\n{_intro(withheld)}\n"
+    if head not in card:
+        raise ValueError("the card's prose does not start as this version of tsr-news writes it")
+    return card.split(head, 1)[1]
+
+
+def write_card(
+    release: Path, splits: dict, statistics: Statistics, datasheet: str, withheld: bool
+) -> None:
     meta = yaml.safe_dump(
         front_matter(splits, statistics), sort_keys=False, allow_unicode=True, width=100
     )
-    text = f"---\n{meta}---\n\n{body(statistics, datasheet)}"
+    text = f"---\n{meta}---\n\n{body(statistics, datasheet, withheld)}"
     (release / CARD).write_text(text, encoding="utf-8")

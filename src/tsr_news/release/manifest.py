@@ -1,9 +1,12 @@
 """What a release holds and where it came from: manifest.json, SHA256SUMS, content digest.
 
 The content digest identifies the corpus content independently of how it is encoded: the
-sha256 over one canonical JSON line per document (doc_id order) holding its metadata, its text
-and its gold annotations (keys sorted, no insignificant white space, UTF-8). Two releases with
-the same digest hold the same data, whatever Parquet writer produced them.
+sha256 over one canonical JSON line per document (doc_id order) holding its full `documents`
+row: metadata, text, `text_sha256`, annotated layers and the gold items, label names not ids
+(keys sorted, no insignificant white space, UTF-8). It covers exactly what a release carries,
+so it can be recomputed from a release: two releases with the same digest hold the same data.
+A text-withheld release carries the digest of the full content (its manifest says
+`text_withheld: true`), so the release rehydrated from it can be checked against it.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import datasets
 import pyarrow
 
 import tsr_news
-from tsr_news.model import Document, to_json
+from tsr_news.datasheet import Statistics
 
 MANIFEST = "manifest.json"
 SHA256SUMS = "SHA256SUMS"
@@ -27,18 +30,17 @@ SHA256SUMS = "SHA256SUMS"
 class ContentDigest:
     """The logical content digest, fed one document at a time."""
 
-    algorithm = "sha256 over canonical JSON lines {meta, text, gold} per document, doc_id order"
+    algorithm = (
+        "sha256 over canonical JSON lines of the full documents row (text included, label "
+        "names) per document, doc_id order"
+    )
 
     def __init__(self) -> None:
         self._hash = hashlib.sha256()
 
-    def add(self, document: Document) -> None:
-        record = {
-            "meta": to_json(document.meta),
-            "text": document.text,
-            "gold": document.gold.to_json() if document.gold else None,
-        }
-        line = json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    def add(self, row: dict) -> None:
+        """Add one document's `documents` row (`rows.rows(document, "documents")`, unwithheld)."""
+        line = json.dumps(row, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         self._hash.update(line.encode("utf-8") + b"\n")
 
     def hexdigest(self) -> str:
@@ -75,22 +77,31 @@ def source_of(root: Path) -> dict | None:
 
 
 def write_manifest(
-    release: Path, root: Path, digest: ContentDigest, rows: dict[str, int], documents: int
+    release: Path,
+    source: dict | None,
+    digest: ContentDigest,
+    rows: dict[str, int],
+    statistics: Statistics,
+    text_withheld: bool,
 ) -> None:
     """manifest.json: version, source, tools, content digest and every other file's facts.
 
-    `rows` maps a data file's relative path to its row count.
+    `source` is `source_of(root)` for the corpus the documents came from; `rows` maps a data
+    file's relative path to its row count; `text_withheld` tells a reader (and `rehydrate`)
+    whether the article text is in the files.
     """
     manifest = {
         "name": "tsr-news",
         "version": tsr_news.__version__,
-        "source": source_of(root),
+        "text_withheld": text_withheld,
+        "source": source,
         "tools": {
             "python": platform.python_version(),
             "datasets": datasets.__version__,
             "pyarrow": pyarrow.__version__,
         },
-        "documents": documents,
+        "documents": statistics.documents,
+        "agreement": statistics.agreement_summary,
         "content_digest": {"algorithm": digest.algorithm, "sha256": digest.hexdigest()},
         "files": [
             {

@@ -1,0 +1,198 @@
+"""Rehydrate: a text-withheld release plus the user's own raw texts -> the full release.
+
+A withheld release (`build --withhold-text`) can be published because it carries no article
+text; a user who holds the texts (`DIR/<doc_id>.txt`, byte for byte as in the corpus's `raw/`)
+restores them here. Every file is checked against the release's `text_sha256` before anything
+is written: a missing or different file is refused (`RefusedTexts`), since offsets into any
+other text would silently point at the wrong characters.
+
+The typed Documents are rebuilt from the withheld `documents` config and the texts (span texts
+are `text[start:end]` by the scheme's rule) and written by `build.write_release`, the writer
+`build` uses, so a rehydrated release is byte-identical to a full build of the same corpus
+with the same tools. While writing, the documents' content digest is checked against the one
+the withheld release carries (the full content's): a difference aborts the write.
+
+The release does not carry who annotated the gold layers, and nothing the writer produces
+depends on it: the rebuilt layers name their annotator `UNRECORDED` and their origin `human`
+(gold is human by the validator's rule).
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow.parquet as pq
+from datasets import ClassLabel, Features, List
+
+from tsr_news import __version__
+from tsr_news.model import ITEM_TYPES, AnnotationFile, Document, DocumentMeta, Layer, from_json
+from tsr_news.release.build import Provenance, Release, write_release
+from tsr_news.release.card import CARD, datasheet_of
+from tsr_news.release.manifest import MANIFEST, ContentDigest, sha256_file
+from tsr_news.release.rows import rows
+from tsr_news.release.withhold import fill_spans
+from tsr_news.schemas import META_SCHEMA, load_schema
+
+UNRECORDED = "unrecorded"
+GOLD_ORIGIN = "human"
+
+
+class NotAWithheldRelease(Exception):
+    """RELEASE is not a text-withheld release this version of tsr-news can rehydrate."""
+
+
+class ContentMismatch(Exception):
+    """The rebuilt documents differ from what the withheld release's manifest describes."""
+
+
+@dataclass(frozen=True)
+class TextProblem:
+    """One raw text that cannot be used: missing (`actual` None) or not the annotated text."""
+
+    path: Path
+    doc_id: str
+    expected: str
+    actual: str | None
+
+    def __str__(self) -> str:
+        if self.actual is None:
+            return (
+                f"{self.path}: {self.doc_id}: missing; expected a file with sha256 {self.expected}"
+            )
+        return (
+            f"{self.path}: {self.doc_id}: sha256 {self.actual}, expected {self.expected} "
+            "(not the text the release was annotated on)"
+        )
+
+
+class RefusedTexts(Exception):
+    """Some raw texts are missing or differ from the release's `text_sha256`; nothing written."""
+
+    def __init__(self, problems: list[TextProblem]):
+        super().__init__(f"{len(problems)} raw text(s) refused")
+        self.problems = problems
+
+
+def rehydrate(release: Path, raw: Path, out: Path) -> Release:
+    """Write the full release `out/tsr-news-X.Y.Z/` from the withheld `release` and `raw/`."""
+    manifest = _withheld_manifest(release)
+    problems = check_texts(release, raw)
+    if problems:
+        raise RefusedTexts(problems)
+    try:
+        datasheet = datasheet_of((release / CARD).read_text(encoding="utf-8"), withheld=True)
+    except ValueError as error:
+        raise NotAWithheldRelease(f"{release / CARD}: {error}") from None
+    documents = (_document(row, _text(raw, row["doc_id"])) for row in _rows(release))
+    checked = _digest_checked(documents, manifest["content_digest"]["sha256"], release)
+    provenance = Provenance(manifest["source"], datasheet, manifest["agreement"])
+    return write_release(checked, provenance, out, withhold_text=False)
+
+
+def check_texts(release: Path, raw: Path) -> list[TextProblem]:
+    """Every document of `release` whose `raw/<doc_id>.txt` is missing or has another sha256."""
+    problems = []
+    for row in _rows(release, columns=["doc_id", "text_sha256"]):
+        path = _text_path(raw, row["doc_id"])
+        actual = sha256_file(path) if path.is_file() else None
+        if actual != row["text_sha256"]:
+            problems.append(TextProblem(path, row["doc_id"], row["text_sha256"], actual))
+    return problems
+
+
+def _withheld_manifest(release: Path) -> dict:
+    path = release / MANIFEST
+    if not path.is_file():
+        raise NotAWithheldRelease(f"{release}: not a release directory (no {MANIFEST})")
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    if manifest.get("text_withheld") is not True:
+        raise NotAWithheldRelease(
+            f"{path}: not a text-withheld release (text_withheld is not true); it has the text"
+        )
+    if manifest["version"] != __version__:
+        raise NotAWithheldRelease(
+            f"{path}: release {manifest['version']} needs tsr-news {manifest['version']} to "
+            f"rehydrate it (the writer defines its bytes); this is tsr-news {__version__}"
+        )
+    return manifest
+
+
+def _text_path(raw: Path, doc_id: str) -> Path:
+    return raw / f"{doc_id}.txt"
+
+
+def _text(raw: Path, doc_id: str) -> str:
+    """The text, decoded as the loader decodes it (its sha256 was checked: it is valid UTF-8)."""
+    return _text_path(raw, doc_id).read_bytes().decode("utf-8")
+
+
+def _rows(release: Path, columns: list[str] | None = None) -> Iterator[dict]:
+    """The release's `documents` rows, labels as names, in doc_id order across split files
+    (each file is in doc_id order: the order `build` feeds documents to the writer)."""
+    files = sorted(release.glob("data/documents/*.parquet"))
+    return heapq.merge(*(_file_rows(p, columns) for p in files), key=lambda row: row["doc_id"])
+
+
+def _file_rows(path: Path, columns: list[str] | None) -> Iterator[dict]:
+    parquet = pq.ParquetFile(path)
+    features = Features.from_arrow_schema(parquet.schema_arrow)
+    for batch in parquet.iter_batches(columns=columns):
+        for row in batch.to_pylist():
+            yield {name: _decode(features[name], value) for name, value in row.items()}
+
+
+def _decode(feature, value):
+    """A Parquet value with its ClassLabel ids turned back into label names."""
+    if value is None:
+        return None
+    if isinstance(feature, ClassLabel):
+        return feature.int2str(value)
+    if isinstance(feature, List):
+        return [_decode(feature.feature, item) for item in value]
+    if isinstance(feature, dict):
+        return {name: _decode(feature[name], item) for name, item in value.items()}
+    return value
+
+
+def _document(row: dict, text: str) -> Document:
+    """The typed Document a withheld `documents` row and its verified text stand for."""
+    row = fill_spans(row, text)
+    meta = from_json(DocumentMeta, {**row, "schema_version": _meta_schema_version()})
+    gold = None
+    if row["annotated_layers"]:
+        layers = {
+            kind: Layer(
+                annotator=UNRECORDED,
+                origin=GOLD_ORIGIN,
+                items=tuple(from_json(ITEM_TYPES[kind], item) for item in row[kind]),
+            )
+            for kind in row["annotated_layers"]
+        }
+        gold = AnnotationFile(row["doc_id"], row["text_sha256"], layers)
+    return Document(meta=meta, text=text, gold=gold, layers={})
+
+
+def _meta_schema_version() -> int:
+    """The metadata files' schema version: the release drops it, and the schema allows one."""
+    return load_schema(META_SCHEMA)["properties"]["schema_version"]["const"]
+
+
+def _digest_checked(
+    documents: Iterable[Document], expected: str, release: Path
+) -> Iterator[Document]:
+    """Yield `documents`; after the last, raise ContentMismatch (inside the writer, so it
+    aborts the write) unless their content digest is `expected`."""
+    digest = ContentDigest()
+    for document in documents:
+        digest.add(next(rows(document, "documents")))
+        yield document
+    if digest.hexdigest() != expected:
+        raise ContentMismatch(
+            f"{release}: the documents rebuilt from its files have content digest "
+            f"{digest.hexdigest()}, its {MANIFEST} says {expected}: the release was changed "
+            "after it was built"
+        )
