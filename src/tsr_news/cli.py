@@ -65,13 +65,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     split.add_argument("story_cluster")
     split.set_defaults(run=_split)
+
+    from tsr_news.labelstudio.cli import add_commands
+
+    add_commands(commands)
     return parser
 
 
-def _root(args: argparse.Namespace) -> Path:
+def root_of(args: argparse.Namespace) -> Path:
+    """The corpus root: --root, else found from the first PATH argument or the current dir."""
     if args.root is not None:
         return args.root
-    start = args.paths[0] if args.paths else Path.cwd()
+    paths = getattr(args, "paths", None)
+    start = paths[0] if paths else Path.cwd()
     return find_root(start if start.is_dir() else start.parent)
 
 
@@ -81,7 +87,7 @@ def _validate(args: argparse.Namespace) -> int:
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         raise UsageError(f"no such file or directory: {', '.join(missing)}")
-    report = validate(_root(args), args.paths)
+    report = validate(root_of(args), args.paths)
     sys.stdout.write(render(report.problems, args.format, report.summary()))
     if args.format != "json":
         verdict = (

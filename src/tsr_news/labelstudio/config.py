@@ -59,6 +59,8 @@ def label_config() -> str:
         for value, hint in labels.items():
             ET.SubElement(control, "Label", value=value, hint=hint, background=_COLOURS[name])
 
+    ET.SubElement(view, "Header", value="$title", size="4")
+    _header(view, "$byline")
     ET.SubElement(view, "Text", name=TEXT, value="$text")
 
     for attribute in attributes():
