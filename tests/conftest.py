@@ -39,3 +39,12 @@ def cli(capsys):
         return Run(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture
+def astral_corpus(corpus: Path) -> Path:
+    """The fixture corpus plus a document with characters outside the BMP in and before spans."""
+    import astral
+
+    astral.add_to(corpus)
+    return corpus

@@ -48,6 +48,9 @@ KIND_OF = {NOISE: "noise", ENTITY: "entities", QUOTE: "quotes", MEASURE: "measur
 ID_PREFIX = {NOISE: "N", ENTITY: "E", QUOTE: "Q", MEASURE: "M"}
 
 
+_LINK_LABEL = {(link.field, link.role): link.label for link in links()}
+
+
 class RegionProblem(NamedTuple):
     """Something in a result list that cannot be translated, and the region it concerns."""
 
@@ -102,25 +105,23 @@ def to_results(ann: AnnotationFile) -> list[dict]:
             out.part(f"{quote.id}-source", QUOTE, "source", quote.source, quote.id)
         if quote.channel is not None:
             out.part(f"{quote.id}-channel", QUOTE, "channel", quote.channel, quote.id)
-        for link in links():
-            start = f"{quote.id}-channel" if link.part == "channel" else quote.id
-            if link.part in ("cue", "channel"):
-                out.links(start, link, quote)
+        out.references(quote.id, "speaker_ids", quote.speaker_ids)
+        if quote.channel is not None:
+            out.references(f"{quote.id}-channel", "entity_ids", quote.channel.entity_ids)
     for measure in ann.items("measures"):
         out.region(measure.id, MEASURE, "trigger", measure.trigger)
         out.attributes(measure.id, MEASURE, measure, measure.trigger)
         if measure.scope is not None:
             out.part(f"{measure.id}-scope", MEASURE, "scope", measure.scope, measure.id)
-        for link in links():
-            if link.part == "trigger":
-                out.links(measure.id, link, measure)
-    return out.results + out.relations()
+        for name in ("actor_ids", "target_ids", "time", "magnitude_ids"):
+            out.references(measure.id, name, getattr(measure, name))
+    return out.results + out.relations
 
 
 @dataclass
 class _Results:
     results: list[dict] = field(default_factory=list)
-    pairs: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    relations: list[dict] = field(default_factory=list)
 
     def region(self, region_id: str, control: str, label: str, span) -> None:
         value = {"start": span.start, "end": span.end, "text": span.text, "labels": [label]}
@@ -149,24 +150,17 @@ class _Results:
                 )
             self.results.append(result)
 
-    def links(self, start: str, link: Link, item) -> None:
-        if link.part == "channel":
-            targets = item.channel.entity_ids if item.channel is not None else ()
-        elif link.role is not None:
-            targets = tuple(t.entity_id for t in item.time if t.role == link.role)
-        else:
-            targets = getattr(item, link.field)
-        for entity_id in targets:
-            self.relate(start, entity_id, link.label)
+    def references(self, start: str, field_name: str, targets: tuple) -> None:
+        """Relations for one field's entity ids (or time links), in the field's order."""
+        for target in targets:
+            role = getattr(target, "role", None)
+            label = _LINK_LABEL[(field_name, role)]
+            self.relate(start, getattr(target, "entity_id", target), label)
 
     def relate(self, from_id: str, to_id: str, label: str) -> None:
-        self.pairs.setdefault((from_id, to_id), []).append(label)
-
-    def relations(self) -> list[dict]:
-        return [
-            {"from_id": a, "to_id": b, "type": "relation", "direction": "right", "labels": labels}
-            for (a, b), labels in self.pairs.items()
-        ]
+        """One relation per reference, so every id list keeps its order exactly."""
+        relation = {"from_id": from_id, "to_id": to_id, "type": "relation", "direction": "right"}
+        self.relations.append({**relation, "labels": [label]})
 
 
 def _result(region_id: str, control: str, kind: str, value: dict) -> dict:
