@@ -97,7 +97,7 @@ def _predictions_option(parser) -> None:
 def _config(args) -> int:
     from tsr_news.labelstudio.config import label_config
 
-    sys.stdout.write(label_config())
+    print(label_config())
     return EXIT_OK
 
 

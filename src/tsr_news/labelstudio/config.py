@@ -93,7 +93,7 @@ def label_config() -> str:
             for value in inventory.values:
                 ET.SubElement(choices, "Choice", value=value, hint=inventory.definitions[value])
     ET.indent(view)
-    return ET.tostring(view, encoding="unicode") + "\n"
+    return ET.tostring(view, encoding="unicode")
 
 
 def _header(parent: ET.Element, text: str) -> None:
