@@ -8,6 +8,8 @@ BIN := $(VENV)/bin
 LS_VENV := .venv-ls
 LS_VERSION := $(shell sed -n 's/^LABEL_STUDIO_VERSION = "\(.*\)"/\1/p' src/tsr_news/labelstudio/server.py)
 LS_INSTALLED := $(LS_VENV)/.installed-$(LS_VERSION)
+# The browser test drives Debian's chromium (playwright's own browser downloads are not used).
+CHROMIUM := /usr/bin/chromium
 
 .PHONY: run test validate lint format clean labelstudio
 
@@ -16,7 +18,7 @@ run: $(VENV)/.installed-core
 	$(BIN)/tsr-news validate
 
 ## test: set up (Label Studio included), then run the linters and the whole test suite
-test: $(VENV)/.installed-test $(LS_INSTALLED)
+test: $(VENV)/.installed-test $(LS_INSTALLED) $(CHROMIUM)
 	$(BIN)/ruff format --check src tests
 	$(BIN)/ruff check src tests
 	TSR_LABEL_STUDIO=$(LS_VENV)/bin/label-studio $(BIN)/pytest
@@ -46,6 +48,9 @@ $(LS_INSTALLED):
 	$(PYTHON) -m venv $(LS_VENV)
 	$(LS_VENV)/bin/python -m pip install --quiet "label-studio==$(LS_VERSION)"
 	touch $@
+
+$(CHROMIUM):
+	apt-get update -qq && apt-get install -y -qq chromium
 
 clean:
 	rm -rf $(VENV) $(LS_VENV) build .pytest_cache .ruff_cache .hypothesis

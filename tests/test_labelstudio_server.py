@@ -188,3 +188,55 @@ def _as_annotator(annotation: AnnotationFile, annotator: str) -> dict:
     for layer in data["layers"].values():
         layer["annotator"] = annotator
     return data
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def test_the_browser_shows_each_region_over_exactly_its_span_text(api, label_studio):
+    """Log in, open the astral document's task, read back every highlighted region's text."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.is_file():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    task = next(t for t in api.export(project_id(api)) if t["data"]["doc_id"] == astral.DOC_ID)
+    expected = {
+        r["id"]: r["value"]["text"]
+        for r in to_results(AnnotationFile.from_json(astral.gold()))
+        if r["type"] == "labels"
+    }
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page()
+            page.goto(label_studio.url + "/user/login/")
+            page.fill("input[name=email]", "admin@example.org")
+            page.fill("input[name=password]", "integration-password")
+            page.click("button[type=submit]")
+            page.wait_for_url(lambda url: "/user/login" not in url)
+            page.goto(f"{label_studio.url}/projects/{project_id(api)}/data?task={task['id']}")
+            page.wait_for_selector(".htx-highlight", timeout=60_000)
+            # each region is drawn as one or more spans classed htx-highlight-<region id>-<n>
+            shown = page.evaluate(
+                """() => {
+                    const texts = {};
+                    for (const el of document.querySelectorAll('.htx-highlight')) {
+                        const cls = [...el.classList].find(
+                            c => /^htx-highlight-.+-\\d+$/.test(c));
+                        const id = cls.replace(/^htx-highlight-/, '').replace(/-\\d+$/, '');
+                        texts[id] = (texts[id] || '') + el.textContent;
+                    }
+                    return texts;
+                }"""
+            )
+        finally:
+            browser.close()
+    assert shown == expected
