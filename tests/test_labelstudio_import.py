@@ -160,6 +160,28 @@ CASES = {
         "ls-relation-end",
         "a speaker relation joins a cue region and an entity",
     ),
+    "part not tied to its anchor": (
+        _beta(lambda r: r.append(ui.region("sc0peXyz12", "measure", "scope", ui.BETA, "curbs on"))),
+        "sc0peXyz12",
+        "ls-part-anchor",
+        "this measure scope region is not tied to a trigger",
+    ),
+    "attribute on the wrong part": (
+        _beta(
+            lambda r: r.extend(
+                [
+                    ui.region("sc0peXyz12", "measure", "scope", ui.BETA, "curbs on"),
+                    ui.relation("sc0peXyz12", "cUrb5Xyz12", ["part"], "bi"),
+                    ui.per_region(
+                        "sc0peXyz12", "status", "choices", ui.BETA, "curbs on", ["proposed"]
+                    ),
+                ]
+            )
+        ),
+        "sc0peXyz12",
+        "ls-attribute-region",
+        "status belongs on measure regions labelled trigger, not on this measure 'scope'",
+    ),
     "text hash mismatch": (
         _beta(task_change=lambda t: t["data"].update(text_sha256="0" * 64)),
         None,
@@ -210,3 +232,19 @@ def test_an_export_that_is_not_a_task_list_is_refused(corpus, cli, tmp_path):
     run = cli("ls", "import", write(tmp_path, "x.json", {"tasks": []}), "--root", corpus)
     assert run.exit_code == 1
     assert "a Label Studio JSON export is a list of tasks" in run.err
+
+
+def test_one_annotators_problem_keeps_the_whole_task_out(corpus, cli, tmp_path):
+    valid = ui.beta_with_unlabelled_relation()[:-1]
+    task = ui.task(
+        2,
+        "doc-beta",
+        ui.BETA,
+        [ui.annotation(21, 2, valid), ui.annotation(22, 3, ui.beta_with_unlabelled_relation())],
+    )
+    before = tree_digest(corpus)
+    run = import_export(cli, corpus, tmp_path, [task])
+    assert run.exit_code == 1
+    assert "annotator ann3" in run.out
+    assert "annotator ann2" not in run.out
+    assert tree_digest(corpus) == before

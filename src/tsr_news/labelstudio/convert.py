@@ -313,6 +313,7 @@ class _Reader:
         a, b = relation.get("from_id"), relation.get("to_id")
         name = f"{a} -> {b}"
         labels = relation.get("labels") or []
+        labels = [labels] if isinstance(labels, str) else labels
         if not labels:
             self.problem(
                 name,

@@ -114,7 +114,12 @@ def _task_layers(layout, task, users, skipped) -> tuple[list[_Layer], list[Impor
         problem(None, None, "ls-document", f"raw/{doc_id}.txt does not exist in this corpus")
         return [], problems
     raw = text_path.read_bytes()
-    sha256, text = hashlib.sha256(raw).hexdigest(), raw.decode("utf-8")
+    sha256 = hashlib.sha256(raw).hexdigest()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        problem(None, None, "utf8-invalid", f"raw/{doc_id}.txt is not UTF-8: run validate")
+        return [], problems
     if data.get("text_sha256") != sha256 or data.get("text") != text:
         problem(
             None,
@@ -128,6 +133,9 @@ def _task_layers(layout, task, users, skipped) -> tuple[list[_Layer], list[Impor
 
     layers, seen = [], set()
     for annotation in task.get("annotations") or []:
+        if not isinstance(annotation, dict):
+            problem(None, None, "ls-result", f"an annotation must be an object: {annotation!r}")
+            continue
         annotator, why = annotator_id(annotation.get("completed_by"), users)
         if annotation.get("was_cancelled"):
             skipped.append(
