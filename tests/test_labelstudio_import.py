@@ -52,6 +52,8 @@ def test_interface_shaped_annotation_becomes_the_expected_layer(corpus, cli, tmp
     assert layer(corpus, "ann2", "doc-alpha") == ui.alpha_by_ann2_expected()
     assert "task 1 (doc-alpha): annotation 12 by ann3 was cancelled: skipped" in run.out
     assert not (corpus / "annotations/layers/ann3").exists()
+    leftovers = [p for p in (corpus / "annotations").rglob(".*") if p.is_file()]
+    assert leftovers == [], "atomic writes leave no temporary files"
     assert cli("validate", "--root", corpus).exit_code == 0
 
 

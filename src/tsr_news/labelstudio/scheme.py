@@ -49,7 +49,9 @@ class Attribute:
     def caption(self) -> str:
         if self.inventory is not None:
             inventory = taxonomy()[self.inventory]
-            return f"{inventory.title}: {inventory.description}"
+            shared = sum(a.inventory == self.inventory for a in attributes()) > 1
+            title = f"{self.field} ({inventory.title})" if shared else inventory.title
+            return f"{title}: {inventory.description}"
         return f"{self.field}: {_description(self.region, self.field)}"
 
 
