@@ -113,3 +113,20 @@ def test_no_tasks_from_an_invalid_corpus(corpus, cli):
     assert run.out == ""
     assert "raw/doc-beta.meta.json" in run.err
     assert "the corpus is not valid; no tasks made" in run.err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nope"], "no such document(s) in"),
+        (
+            ["--predictions", "nobody"],
+            "no layer 'nobody' to pre-annotate from; there are: gold, ann1",
+        ),
+    ],
+)
+def test_tasks_for_unknown_documents_or_layers_are_usage_errors(corpus, cli, args, message):
+    run = cli("ls", "tasks", "--root", corpus, *args)
+    assert run.exit_code == 2
+    assert run.out == ""
+    assert message in run.err

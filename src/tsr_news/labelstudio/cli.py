@@ -113,7 +113,12 @@ def _tasks(args) -> int:
 def _build_tasks(args, doc_ids) -> list | None:
     from tsr_news.labelstudio.tasks import build_tasks
 
-    tasks, problems = build_tasks(root_of(args), only=doc_ids or None, predictions=args.predictions)
+    try:
+        tasks, problems = build_tasks(
+            root_of(args), only=doc_ids or None, predictions=args.predictions
+        )
+    except ValueError as error:
+        raise UsageError(str(error)) from None
     for problem in problems:
         print(problem.as_text(), file=sys.stderr)
     if problems:

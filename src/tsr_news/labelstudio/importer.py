@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -207,7 +208,8 @@ def _explain(finding: checks.Finding, conversion: Conversion) -> str:
     """The finding's message, with the Label Studio control to use for a missing field."""
     if finding.code != "schema-required":
         return finding.message
-    missing = finding.message.split("'")[1] if "'" in finding.message else ""
+    match = re.fullmatch(r"missing required field '(\w+)'", finding.message)
+    missing = match[1] if match else ""
     kind = finding.pointer.split("/")[2] if finding.pointer.count("/") >= 3 else ""
     for attribute in attributes():
         if attribute.field == missing and KIND_OF[attribute.region] == kind:

@@ -23,10 +23,18 @@ def build_tasks(
 ) -> tuple[list[dict], list[Problem]]:
     """One task per valid document; the problems of the corpus if it is not valid.
 
+    ValueError if a document or the predictions' layer does not exist (a usage error).
+
     Tasks are only made from a valid corpus: pre-annotating from a broken layer would hand
     annotators errors to accept. `predictions` names the layer to pre-annotate from.
     """
     corpus = Corpus(root)
+    unknown = sorted(set(only or ()) - set(corpus.inventory.doc_ids))
+    if unknown:
+        raise ValueError(f"no such document(s) in {root}: {', '.join(unknown)}")
+    if predictions not in (None, GOLD, *corpus.inventory.layers):
+        known = ", ".join([GOLD, *sorted(corpus.inventory.layers)])
+        raise ValueError(f"no layer {predictions!r} to pre-annotate from; there are: {known}")
     tasks, problems = [], []
     for loaded in corpus.documents(only):
         problems.extend(loaded.problems)
