@@ -3,19 +3,29 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Label Studio (for the integration tests and `tsr-news ls serve`) lives in its own venv: it pins
+# hundreds of packages that must not meet the package's. Its version is set once, in server.py.
+LS_VENV := .venv-ls
+LS_VERSION := $(shell sed -n 's/^LABEL_STUDIO_VERSION = "\(.*\)"/\1/p' src/tsr_news/labelstudio/server.py)
+LS_INSTALLED := $(LS_VENV)/.installed-$(LS_VERSION)
+# The browser test drives Debian's chromium (playwright's own browser downloads are not used).
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test validate build lint format clean screenshot
+.PHONY: run test validate build lint format clean screenshot labelstudio
 
 ## run: set up, then run the main job: validate the corpus and build the release
 run: $(VENV)/.installed-release
 	$(BIN)/tsr-news validate
 	$(BIN)/tsr-news build
 
-## test: set up, then run the linters and the whole test suite
-test: $(VENV)/.installed-test
+## test: set up (Label Studio included), then run the linters and the whole test suite
+test: $(VENV)/.installed-test $(LS_INSTALLED) $(CHROMIUM)
 	$(BIN)/ruff format --check src tests
 	$(BIN)/ruff check src tests
-	$(BIN)/pytest
+	TSR_LABEL_STUDIO=$(LS_VENV)/bin/label-studio TSR_NEWS_CHROMIUM=$(CHROMIUM) $(BIN)/pytest
+
+## labelstudio: install Label Studio into .venv-ls (for `tsr-news ls serve`)
+labelstudio: $(LS_INSTALLED)
 
 validate: $(VENV)/.installed-core
 	$(BIN)/tsr-news validate
@@ -54,5 +64,14 @@ screenshot: $(VENV)/.installed-core
 			"file://$(CURDIR)/build/show/$${shot%%:*}.html#$${shot#*:}"; \
 	done
 
+$(LS_INSTALLED):
+	rm -rf $(LS_VENV)
+	$(PYTHON) -m venv $(LS_VENV)
+	$(LS_VENV)/bin/python -m pip install --quiet "label-studio==$(LS_VERSION)"
+	touch $@
+
+$(CHROMIUM):
+	apt-get update -qq && apt-get install -y -qq chromium
+
 clean:
-	rm -rf $(VENV) build .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(LS_VENV) build .pytest_cache .ruff_cache .hypothesis

@@ -50,3 +50,33 @@ def cli(capsys):
 
 def pytest_sessionfinish(session, exitstatus):
     shutil.rmtree(HF_HOME, ignore_errors=True)
+
+
+@pytest.fixture
+def astral_corpus(corpus: Path) -> Path:
+    """The fixture corpus plus a document with characters outside the BMP in and before spans."""
+    import astral
+
+    astral.add_to(corpus)
+    return corpus
+
+
+# Debian's chromium (`make test` installs it); elsewhere point TSR_NEWS_CHROMIUM at a Chrome.
+CHROMIUM = Path(os.environ.get("TSR_NEWS_CHROMIUM", "/usr/bin/chromium"))
+# headless, and no connection to anything but the pages the tests open
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    if not CHROMIUM.is_file():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    return CHROMIUM

@@ -1,32 +1,15 @@
 """The HTML review view: exact segmentation, escaping, no network, and a real browser's DOM."""
 
-import os
 import re
-import shutil
 import subprocess
 from html.parser import HTMLParser
-from pathlib import Path
-
-import pytest
 
 from tsr_news.checks import iter_spans
 from tsr_news.loader import Corpus
 from tsr_news.show import render_document
 
-from conftest import FIXTURE_CORPUS
+from conftest import CHROMIUM_FLAGS, FIXTURE_CORPUS
 from handmade import Text
-
-# Debian's chromium; elsewhere (e.g. GitHub's runners) point TSR_NEWS_CHROMIUM at a Chrome
-CHROMIUM = Path(os.environ.get("TSR_NEWS_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 class Rendered(HTMLParser):
@@ -135,21 +118,6 @@ def test_show_usage_errors(cli, corpus, tmp_path):
     run = cli("show", "doc-alpha", "--layers", "nobody", "--root", corpus)
     assert run.exit_code == 2
     assert "no layer by nobody" in run.err
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Path:
-    """Debian's chromium, installed with apt-get when missing and we are root."""
-    if not CHROMIUM.exists():
-        if os.geteuid() != 0 or shutil.which("apt-get") is None:
-            pytest.fail(
-                f"this test needs Debian's chromium at {CHROMIUM}: run "
-                "`sudo apt-get install -y chromium` (as root the test installs it itself)"
-            )
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env)
-    return CHROMIUM
 
 
 def test_chromium_renders_each_highlight_as_its_span_text(chromium, cli, corpus, tmp_path):

@@ -204,6 +204,10 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("--out", type=Path, help="output file (DIR with --all; default: stdout)")
     show.add_argument("--root", type=Path, help="corpus root (default: found from .)")
     show.set_defaults(run=_show)
+
+    from tsr_news.labelstudio.cli import add_commands
+
+    add_commands(commands)
     return parser
 
 
@@ -226,10 +230,11 @@ def _annotator_list(value: str) -> list[str]:
 def _corpus(args: argparse.Namespace):
     from tsr_news.loader import Corpus
 
-    return Corpus(_root(args))
+    return Corpus(root_of(args))
 
 
-def _root(args: argparse.Namespace) -> Path:
+def root_of(args: argparse.Namespace) -> Path:
+    """The corpus root: --root, else found from the first PATH argument or the current dir."""
     if args.root is not None:
         return args.root
     paths = getattr(args, "paths", None)
@@ -241,7 +246,7 @@ def _validate(args: argparse.Namespace) -> int:
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         raise UsageError(f"no such file or directory: {', '.join(missing)}")
-    report = validate_root(_root(args), args.paths)
+    report = validate_root(root_of(args), args.paths)
     sys.stdout.write(render(report.problems, args.format, report.summary()))
     if args.format != "json":
         verdict = (
@@ -266,7 +271,7 @@ def _stats(args: argparse.Namespace) -> int:
     invalid = []
 
     def valid_documents():
-        for loaded in Corpus(_root(args)).documents():
+        for loaded in Corpus(root_of(args)).documents():
             if loaded.document is None:
                 invalid.append(loaded.doc_id)
             else:
@@ -290,7 +295,7 @@ def _guidelines(args: argparse.Namespace) -> int:
     from tsr_news import guidelines
     from tsr_news.schemas import taxonomy
 
-    path = _root(args) / "annotations" / "GUIDELINES.md"
+    path = root_of(args) / "annotations" / "GUIDELINES.md"
     tables = guidelines.label_tables(taxonomy())
     return _regenerate_block(path, guidelines.BLOCK, tables, args.check, "guidelines")
 
@@ -400,7 +405,7 @@ def _split(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from tsr_news.release.build import InvalidCorpus, build
 
-    root = _root(args)
+    root = root_of(args)
     out = args.out if args.out is not None else root / "build"
     try:
         release = build(root, out, withhold_text=args.withhold_text)
@@ -450,7 +455,7 @@ def _datasheet(args: argparse.Namespace) -> int:
     from tsr_news.datasheet import BLOCK, DATASHEET, Statistics
     from tsr_news.loader import Corpus
 
-    root = _root(args)
+    root = root_of(args)
     report = validate_root(root)
     if not report.valid:
         sys.stdout.write(render(report.problems, "text", {}))

@@ -249,13 +249,18 @@ def _read_json(path: Path, source: _JsonFile, schema: str) -> dict | None:
             )
         )
         return None
+    found = schema_findings(value, schema)
+    for finding in found:
+        source.report(finding)
+    return None if found else value
+
+
+def schema_findings(value: object, schema: str) -> list[checks.Finding]:
+    """The schema's complaints about a JSON value, in document order, phrased for people."""
     errors = sorted(
         validator(schema).iter_errors(value), key=lambda e: list(map(str, e.absolute_path))
     )
-    for error in errors:
-        for finding in schemaerrors.findings(error):
-            source.report(finding)
-    return None if errors else value
+    return [finding for error in errors for finding in schemaerrors.findings(error)]
 
 
 def _utf8_problem(path: str, data: bytes, error: UnicodeDecodeError) -> Problem:

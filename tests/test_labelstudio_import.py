@@ -1,0 +1,252 @@
+"""`tsr-news ls import`: interface-shaped exports become validated layers, or precise problems."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+import ui_shapes as ui
+from test_bad_inputs import tree_digest
+
+USERS = [
+    {"id": 1, "email": "admin@example.org"},
+    {"id": 2, "email": "ann2@example.org"},
+    {"id": 3, "email": "ann3@example.org"},
+    {"id": 4, "email": "Ann Smith@example.org"},
+]
+
+
+def write(tmp_path: Path, name: str, value) -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(value, ensure_ascii=False), "utf-8")
+    return path
+
+
+def import_export(cli, corpus, tmp_path, tasks, *extra):
+    export = write(tmp_path, "export.json", tasks)
+    users = write(tmp_path, "users.json", USERS)
+    return cli("ls", "import", export, "--users", users, "--root", corpus, *extra)
+
+
+def layer(corpus: Path, annotator: str, doc_id: str) -> dict:
+    return json.loads((corpus / f"annotations/layers/{annotator}/{doc_id}.json").read_text("utf-8"))
+
+
+def test_interface_shaped_annotation_becomes_the_expected_layer(corpus, cli, tmp_path):
+    tasks = [
+        ui.task(
+            1,
+            "doc-alpha",
+            ui.ALPHA,
+            [
+                ui.annotation(11, 2, ui.alpha_by_ann2()),
+                ui.annotation(12, 3, [], cancelled=True),
+            ],
+        )
+    ]
+    run = import_export(cli, corpus, tmp_path, tasks)
+    assert run.exit_code == 0, run.out + run.err
+    assert layer(corpus, "ann2", "doc-alpha") == ui.alpha_by_ann2_expected()
+    assert "task 1 (doc-alpha): annotation 12 by ann3 was cancelled: skipped" in run.out
+    assert not (corpus / "annotations/layers/ann3").exists()
+    leftovers = [p for p in (corpus / "annotations").rglob(".*") if p.is_file()]
+    assert leftovers == [], "atomic writes leave no temporary files"
+    assert cli("validate", "--root", corpus).exit_code == 0
+
+
+def test_importing_the_same_export_twice_changes_nothing(corpus, cli, tmp_path):
+    tasks = [ui.task(1, "doc-alpha", ui.ALPHA, [ui.annotation(11, 2, ui.alpha_by_ann2())])]
+    assert import_export(cli, corpus, tmp_path, tasks).exit_code == 0
+    before = tree_digest(corpus)
+    path = corpus / "annotations/layers/ann2/doc-alpha.json"
+    mtime = path.stat().st_mtime_ns
+    run = import_export(cli, corpus, tmp_path, tasks)
+    assert run.exit_code == 0
+    assert "0 layer file(s) written, 1 unchanged" in run.err
+    assert tree_digest(corpus) == before
+    assert path.stat().st_mtime_ns == mtime
+
+
+def test_a_task_with_a_problem_writes_nothing_and_the_others_are_imported(corpus, cli, tmp_path):
+    tasks = [
+        ui.task(1, "doc-alpha", ui.ALPHA, [ui.annotation(11, 2, ui.alpha_by_ann2())]),
+        ui.task(2, "doc-beta", ui.BETA, [ui.annotation(21, 2, ui.beta_with_unlabelled_relation())]),
+    ]
+    run = import_export(cli, corpus, tmp_path, tasks)
+    assert run.exit_code == 1
+    assert run.out.splitlines() == [
+        "task 2 (doc-beta), annotator ann2, region cUrb5Xyz12 -> bE1j1ngAbc: a relation without "
+        "a label: choose what it means (part, speaker, channel, actor, target, time:…, "
+        "magnitude) or delete it [ls-unlabelled-relation]"
+    ]
+    assert layer(corpus, "ann2", "doc-alpha") == ui.alpha_by_ann2_expected()
+    assert not (corpus / "annotations/layers/ann2/doc-beta.json").exists()
+
+
+def _beta(result_change=None, task_change=None, user=2):
+    result = ui.beta_with_unlabelled_relation()[:-1]  # valid without the unlabelled relation
+    if result_change:
+        result_change(result)
+    task = ui.task(2, "doc-beta", ui.BETA, [ui.annotation(21, user, result)])
+    if task_change:
+        task_change(task)
+    return task
+
+
+def _set(index, path, value):
+    def change(result):
+        node = result[index]
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = value
+
+    return change
+
+
+CASES = {
+    # name: (task, region, code, phrase of the message)
+    "attribute without region": (
+        _beta(lambda r: r.append({**copy.deepcopy(r[1]), "id": "g0neRegion"})),
+        "g0neRegion",
+        "ls-orphan-attribute",
+        "gpe_role is set for region 'g0neRegion', which does not exist",
+    ),
+    "missing required choice": (
+        _beta(lambda r: r.pop(4)),
+        "cUrb5Xyz12",
+        "schema-required",
+        "missing required field 'type': set 'measure_type' on this region",
+    ),
+    "missing required entity attribute": (
+        _beta(lambda r: r.pop(1)),
+        "bE1j1ngAbc",
+        "missing-attribute",
+        "needs gpe_role",
+    ),
+    "region out of bounds": (
+        _beta(_set(3, ["value", "end"], 500)),
+        "cUrb5Xyz12",
+        "ls-region-bounds",
+        "region [18, 500) is not within the text (0 to 44 code points",
+    ),
+    "unknown entity label": (
+        _beta(_set(0, ["value", "labels"], ["CITY"])),
+        "bE1j1ngAbc",
+        "schema-unknown-value",
+        "'CITY' is not a known entity label",
+    ),
+    "unknown choice": (
+        _beta(_set(1, ["value", "choices"], ["GOVERNMENT"])),
+        "bE1j1ngAbc",
+        "schema-unknown-value",
+        "'GOVERNMENT' is not a known gpe role",
+    ),
+    "two values for a single choice": (
+        _beta(_set(5, ["value", "choices"], ["announced", "implemented"])),
+        "cUrb5Xyz12",
+        "ls-attribute-value",
+        "status takes one value, got 2",
+    ),
+    "unknown relation label": (
+        _beta(lambda r: r.append(ui.relation("cUrb5Xyz12", "bE1j1ngAbc", ["perpetrator"]))),
+        "cUrb5Xyz12 -> bE1j1ngAbc",
+        "ls-unknown-label",
+        "relation label 'perpetrator' is not one of",
+    ),
+    "relation between the wrong regions": (
+        _beta(lambda r: r.append(ui.relation("cUrb5Xyz12", "bE1j1ngAbc", ["speaker"]))),
+        "cUrb5Xyz12 -> bE1j1ngAbc",
+        "ls-relation-end",
+        "a speaker relation joins a cue region and an entity",
+    ),
+    "part not tied to its anchor": (
+        _beta(lambda r: r.append(ui.region("sc0peXyz12", "measure", "scope", ui.BETA, "curbs on"))),
+        "sc0peXyz12",
+        "ls-part-anchor",
+        "this measure scope region is not tied to a trigger",
+    ),
+    "attribute on the wrong part": (
+        _beta(
+            lambda r: r.extend(
+                [
+                    ui.region("sc0peXyz12", "measure", "scope", ui.BETA, "curbs on"),
+                    ui.relation("sc0peXyz12", "cUrb5Xyz12", ["part"], "bi"),
+                    ui.per_region(
+                        "sc0peXyz12", "status", "choices", ui.BETA, "curbs on", ["proposed"]
+                    ),
+                ]
+            )
+        ),
+        "sc0peXyz12",
+        "ls-attribute-region",
+        "status belongs on measure regions labelled trigger, not on this measure 'scope'",
+    ),
+    "text hash mismatch": (
+        _beta(task_change=lambda t: t["data"].update(text_sha256="0" * 64)),
+        None,
+        "text-hash",
+        "the task was made on another text than raw/doc-beta.txt",
+    ),
+    "unsafe annotator id": (
+        _beta(user=4),
+        None,
+        "ls-annotator",
+        "'Ann Smith' is not a safe annotator id",
+    ),
+    "unknown annotator": (
+        _beta(user=99),
+        None,
+        "ls-annotator",
+        "annotation by Label Studio user 99, whose email is unknown",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_each_problem_names_task_annotator_and_region(name, corpus, cli, tmp_path):
+    task, region, code, phrase = CASES[name]
+    before = tree_digest(corpus)
+    run = import_export(cli, corpus, tmp_path, [task])
+    assert run.exit_code == 1
+    lines = run.out.splitlines()
+    matching = [line for line in lines if line.endswith(f"[{code}]") and phrase in line]
+    assert matching, run.out
+    assert matching[0].startswith("task 2 (doc-beta)")
+    if region is not None:
+        assert f", region {region}: " in matching[0]
+    if code not in ("ls-annotator", "text-hash"):
+        assert ", annotator ann2," in matching[0]
+    assert tree_digest(corpus) == before
+
+
+def test_the_valid_beta_annotation_imports(corpus, cli, tmp_path):
+    """The base of the problem cases is itself valid: each case fails for its own reason."""
+    run = import_export(cli, corpus, tmp_path, [_beta()])
+    assert run.exit_code == 0, run.out
+    measure = layer(corpus, "ann2", "doc-beta")["layers"]["measures"]["items"][0]
+    assert measure["trigger"] == {"start": 18, "end": 23, "text": "curbs"}
+
+
+def test_an_export_that_is_not_a_task_list_is_refused(corpus, cli, tmp_path):
+    run = cli("ls", "import", write(tmp_path, "x.json", {"tasks": []}), "--root", corpus)
+    assert run.exit_code == 1
+    assert "a Label Studio JSON export is a list of tasks" in run.err
+
+
+def test_one_annotators_problem_keeps_the_whole_task_out(corpus, cli, tmp_path):
+    valid = ui.beta_with_unlabelled_relation()[:-1]
+    task = ui.task(
+        2,
+        "doc-beta",
+        ui.BETA,
+        [ui.annotation(21, 2, valid), ui.annotation(22, 3, ui.beta_with_unlabelled_relation())],
+    )
+    before = tree_digest(corpus)
+    run = import_export(cli, corpus, tmp_path, [task])
+    assert run.exit_code == 1
+    assert "annotator ann3" in run.out
+    assert "annotator ann2" not in run.out
+    assert tree_digest(corpus) == before

@@ -1,0 +1,56 @@
+"""`tsr-news ls serve`: starts a real Label Studio, pushes the tasks, says how to log in, stops."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+
+from tsr_news.labelstudio import server
+from tsr_news.labelstudio.client import LabelStudio
+
+from conftest import REPO
+
+pytestmark = pytest.mark.labelstudio
+
+KEY = "serve-test-token-0123456789abcdef"
+
+
+def test_serve_starts_pushes_prints_login_and_stops_on_ctrl_c(corpus, tmp_path):
+    executable = os.environ.get("TSR_LABEL_STUDIO", str(REPO / ".venv-ls/bin/label-studio"))
+    port = server.free_port()
+    env = {**os.environ, "LABEL_STUDIO_API_KEY": KEY}
+    command = [sys.executable, "-m", "tsr_news", "ls", "serve", "--root", str(corpus)]
+    command += [
+        "--port",
+        str(port),
+        "--data-dir",
+        str(tmp_path / "ls"),
+        "--label-studio",
+        executable,
+    ]
+    command += ["--email", "ann5@example.org", "--predictions", "gold"]
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        lines = [process.stdout.readline() for _ in range(5)]
+        url = f"http://127.0.0.1:{port}"
+        assert lines[0].startswith(f"Label Studio is running at {url}/projects/"), lines
+        assert lines[1].startswith("Log in as ann5@example.org with password ")
+        assert lines[2] == "Tasks: 3 added, 0 already there.\n"
+        assert KEY not in "".join(lines)
+        with urllib.request.urlopen(url + "/user/login/", timeout=10) as page:
+            assert page.status == 200
+        tasks = LabelStudio(url, KEY).export(LabelStudio(url, KEY).find_project("tsr-news"))
+        alpha = next(t for t in tasks if t["data"]["doc_id"] == "doc-alpha")
+        assert len(alpha["predictions"]) == 1
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(60) == 0
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5)
