@@ -8,7 +8,7 @@ from tsr_news.checks import iter_spans
 from tsr_news.loader import Corpus
 from tsr_news.show import render_document
 
-from conftest import CHROMIUM_FLAGS, FIXTURE_CORPUS
+from conftest import CHROMIUM_FLAGS, FIXTURE_CORPUS, REPO
 from handmade import Text
 
 
@@ -141,3 +141,35 @@ def test_chromium_renders_each_highlight_as_its_span_text(chromium, cli, corpus,
     doc = alpha()
     assert dom.marks == expected_marks(doc.gold)
     assert dom.columns == [doc.text]
+
+
+def test_chromium_renders_every_real_document_with_its_layers(chromium, cli, tmp_path):
+    """All five articles, with every layer they have (the draft until gold lands), in a browser."""
+    out = tmp_path / "site"
+    assert cli("show", "--all", "--out", out, "--root", REPO).exit_code == 0
+    documents = Corpus(REPO).valid_documents()
+    assert len(documents) == 5
+    for doc in documents:
+        layers = [doc.gold] if doc.gold else []
+        layers += [doc.layers[name] for name in sorted(doc.layers)]
+        page = out / f"{doc.doc_id}.html"
+        result = subprocess.run(
+            [
+                chromium,
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={tmp_path / 'profile'}",
+                "--dump-dom",
+                page.as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        dom = Rendered(result.stdout)
+        assert dom.ready == "yes"
+        expected = {}
+        for column, annotations in enumerate(layers):
+            expected |= expected_marks(annotations, column)
+        assert dom.marks == expected, doc.doc_id
+        assert dom.columns == [doc.text] * len(layers)
