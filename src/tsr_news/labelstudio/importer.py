@@ -17,13 +17,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tsr_news import checks
+from tsr_news import atomic, checks
 from tsr_news.labelstudio.convert import KIND_OF, Conversion, Provenance, from_results
 from tsr_news.labelstudio.scheme import attributes
 from tsr_news.layout import ANNOTATOR_ID, DOC_ID, Layout
@@ -242,13 +240,5 @@ def write_atomic(path: Path, content: bytes) -> bool:
     """Write `content` to `path` via a temporary file and a rename; False if already there."""
     if path.is_file() and path.read_bytes() == content:
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(content)
-        os.replace(temp, path)
-    except BaseException:
-        os.unlink(temp)
-        raise
+    atomic.write_bytes(path, content)
     return True
