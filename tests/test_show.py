@@ -120,23 +120,22 @@ def test_show_usage_errors(cli, corpus, tmp_path):
     assert "no layer by nobody" in run.err
 
 
-def test_chromium_renders_each_highlight_as_its_span_text(chromium, cli, corpus, tmp_path):
-    page = tmp_path / "doc-alpha.html"
-    assert cli("show", "doc-alpha", "--out", page, "--root", corpus).exit_code == 0
+def rendered_in_browser(chromium, page, profile) -> Rendered:
+    """The page as headless chromium leaves it after its script ran (`--dump-dom`)."""
     result = subprocess.run(
-        [
-            chromium,
-            *CHROMIUM_FLAGS,
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--dump-dom",
-            page.as_uri(),
-        ],
+        [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom", page.as_uri()],
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    dom = Rendered(result.stdout)
+    return Rendered(result.stdout)
+
+
+def test_chromium_renders_each_highlight_as_its_span_text(chromium, cli, corpus, tmp_path):
+    page = tmp_path / "doc-alpha.html"
+    assert cli("show", "doc-alpha", "--out", page, "--root", corpus).exit_code == 0
+    dom = rendered_in_browser(chromium, page, tmp_path / "profile")
     assert dom.ready == "yes"  # the script ran to its end without an error
     doc = alpha()
     assert dom.marks == expected_marks(doc.gold)
@@ -152,21 +151,7 @@ def test_chromium_renders_every_real_document_with_its_layers(chromium, cli, tmp
     for doc in documents:
         layers = [doc.gold] if doc.gold else []
         layers += [doc.layers[name] for name in sorted(doc.layers)]
-        page = out / f"{doc.doc_id}.html"
-        result = subprocess.run(
-            [
-                chromium,
-                *CHROMIUM_FLAGS,
-                f"--user-data-dir={tmp_path / 'profile'}",
-                "--dump-dom",
-                page.as_uri(),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert result.returncode == 0, result.stderr
-        dom = Rendered(result.stdout)
+        dom = rendered_in_browser(chromium, out / f"{doc.doc_id}.html", tmp_path / "profile")
         assert dom.ready == "yes"
         expected = {}
         for column, annotations in enumerate(layers):
