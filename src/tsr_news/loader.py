@@ -60,6 +60,12 @@ class _JsonFile:
             Problem(self.path, line, finding.pointer, finding.code, finding.message)
         )
 
+    def report_all(self, findings: list[checks.Finding]) -> bool:
+        """Report every finding; whether there were any."""
+        for finding in findings:
+            self.report(finding)
+        return bool(findings)
+
 
 @dataclass
 class Corpus:
@@ -164,8 +170,8 @@ class Corpus:
         if doc_id in self.inventory.metas:
             files += 1
             source = _JsonFile(layout.relative(layout.meta_path(doc_id)), problems)
-            data = _read_json(layout.meta_path(doc_id), source, META_SCHEMA)
-            if data is not None:
+            data = _read_json(layout.meta_path(doc_id), source)
+            if data is not None and not source.report_all(schema_findings(data, META_SCHEMA)):
                 meta = from_json(DocumentMeta, data)
                 self._splits[doc_id] = (meta.story_cluster, meta.split)
                 for finding in checks.check_meta(meta, doc_id, text_sha256):
@@ -192,11 +198,27 @@ class Corpus:
 
     def _annotations(self, path, doc_id, annotator, text, text_sha256, problems):
         source = _JsonFile(self.layout.relative(path), problems)
-        data = _read_json(path, source, ANNOTATION_SCHEMA)
+        data = _read_json(path, source)
         if data is None:
             return None
-        annotations = AnnotationFile.from_json(data)
-        found = checks.check_annotations(
+        annotations, findings = check_annotation_data(
+            data, doc_id=doc_id, annotator=annotator, text=text, text_sha256=text_sha256
+        )
+        source.report_all(findings)
+        return annotations
+
+
+def check_annotation_data(
+    data: object, *, doc_id: str, annotator: str | None, text: str | None, text_sha256: str | None
+) -> tuple[AnnotationFile | None, list[checks.Finding]]:
+    """The one path every annotation takes, read from a file or converted from Label Studio:
+    the schema, then the typed model, then the semantic checks. The file, if it passed all."""
+    findings = schema_findings(data, ANNOTATION_SCHEMA)
+    if findings:
+        return None, findings
+    annotations = AnnotationFile.from_json(data)
+    findings = list(
+        checks.check_annotations(
             annotations,
             doc_id=doc_id,
             text=text,
@@ -204,14 +226,12 @@ class Corpus:
             taxonomy=taxonomy(),
             annotator=annotator,
         )
-        before = len(problems)
-        for finding in found:
-            source.report(finding)
-        return annotations if len(problems) == before else None
+    )
+    return (None if findings else annotations), findings
 
 
-def _read_json(path: Path, source: _JsonFile, schema: str) -> dict | None:
-    """Read, decode and schema-check one JSON file; None (with problems reported) if it fails."""
+def _read_json(path: Path, source: _JsonFile) -> object | None:
+    """Read and decode one JSON file; None (with problems reported) if it fails."""
     data = path.read_bytes()
     if data.startswith(UTF8_BOM):
         source.report(
@@ -249,10 +269,7 @@ def _read_json(path: Path, source: _JsonFile, schema: str) -> dict | None:
             )
         )
         return None
-    found = schema_findings(value, schema)
-    for finding in found:
-        source.report(finding)
-    return None if found else value
+    return value
 
 
 def schema_findings(value: object, schema: str) -> list[checks.Finding]:

@@ -65,7 +65,7 @@ def add_commands(commands) -> None:
     serve = sub.add_parser(
         "serve",
         help="start a local Label Studio on 127.0.0.1 with the project and tasks",
-        description="Start Label Studio (installed by `make .venv-ls/.installed`) on 127.0.0.1, "
+        description="Start Label Studio (installed by `make labelstudio`) on 127.0.0.1, "
         "create or update the project, push the tasks, print where to log in; Ctrl-C stops it.",
     )
     _root_option(serve)

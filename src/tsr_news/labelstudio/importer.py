@@ -25,9 +25,8 @@ from tsr_news import atomic, checks
 from tsr_news.labelstudio.convert import KIND_OF, Conversion, Provenance, from_results
 from tsr_news.labelstudio.scheme import attributes
 from tsr_news.layout import ANNOTATOR_ID, DOC_ID, Layout
-from tsr_news.loader import schema_findings
+from tsr_news.loader import check_annotation_data
 from tsr_news.model import AnnotationFile
-from tsr_news.schemas import ANNOTATION_SCHEMA, taxonomy
 
 
 @dataclass(frozen=True, order=True)
@@ -185,19 +184,8 @@ def _task_layers(layout, task, users, skipped) -> tuple[list[_Layer], list[Impor
 
 def _validate(conversion: Conversion, doc_id, annotator, text, sha256):
     """The annotation file, or the findings of the schema and the semantic checks."""
-    findings = schema_findings(conversion.data, ANNOTATION_SCHEMA)
-    if findings:
-        return findings
-    annotation = AnnotationFile.from_json(conversion.data)
-    findings = list(
-        checks.check_annotations(
-            annotation,
-            doc_id=doc_id,
-            text=text,
-            text_sha256=sha256,
-            taxonomy=taxonomy(),
-            annotator=annotator,
-        )
+    annotation, findings = check_annotation_data(
+        conversion.data, doc_id=doc_id, annotator=annotator, text=text, text_sha256=sha256
     )
     return findings or annotation
 

@@ -74,7 +74,7 @@ def start(
     """Start Label Studio with an admin account whose API token is `token`; wait until healthy."""
     if not executable.is_file():
         raise ServerError(
-            f"{executable} not found: install Label Studio with `make .venv-ls/.installed` "
+            f"{executable} not found: install Label Studio with `make labelstudio` "
             f"(label-studio=={LABEL_STUDIO_VERSION} in its own virtual environment)"
         )
     port = port or free_port()
