@@ -60,7 +60,7 @@ def test_the_astral_document_is_valid_and_round_trips():
     # the test means something only if UTF-16 offsets would differ from code points
     assert len(text.encode("utf-16-le")) // 2 > len(text) + 10
     found = checks.check_annotations(
-        annotation,
+        annotation.to_json(),
         doc_id=astral.DOC_ID,
         text=text,
         text_sha256=annotation.text_sha256,

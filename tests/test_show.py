@@ -55,7 +55,10 @@ def alpha():
 
 
 def expected_marks(annotations, column=0):
-    return {f"{column}:{pointer}": span.text for _, pointer, span in iter_spans(annotations)}
+    return {
+        f"{column}:{pointer}": span["text"]
+        for _, pointer, span in iter_spans(annotations.to_json())
+    }
 
 
 def test_every_mark_shows_exactly_its_span_text_with_nested_spans():

@@ -21,7 +21,12 @@ def findings_for(text: str, start: int, end: int, span_text: str) -> list[str]:
         layers={"entities": Layer(annotator="a1", origin="human", items=(entity,))},
     )
     found = check_annotations(
-        ann, doc_id="doc", text=text, text_sha256="0" * 64, taxonomy=taxonomy(), annotator=None
+        ann.to_json(),
+        doc_id="doc",
+        text=text,
+        text_sha256="0" * 64,
+        taxonomy=taxonomy(),
+        annotator=None,
     )
     return [f.code for f in found]
 

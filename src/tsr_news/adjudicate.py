@@ -41,7 +41,7 @@ from tsr_news import checks
 from tsr_news.agreement import build_units, key_extent
 from tsr_news.atomic import write_json
 from tsr_news.loader import Corpus
-from tsr_news.model import LAYER_KINDS, AnnotationFile, Document, to_json
+from tsr_news.model import LAYER_KINDS, Document, to_json
 from tsr_news.schemas import ANNOTATION_SCHEMA, taxonomy, validator
 
 CONTEXT = 60  # code points of text shown on each side of a conflict
@@ -374,7 +374,7 @@ def _check(gold: dict, doc: Document) -> None:
         )
     findings = list(
         checks.check_annotations(
-            AnnotationFile.from_json(gold),
+            gold,
             doc_id=doc.doc_id,
             text=doc.text,
             text_sha256=doc.meta.text_sha256,

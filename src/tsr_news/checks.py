@@ -1,7 +1,9 @@
 """Semantic checks: what a JSON Schema cannot express about a schema-valid file.
 
 Each check yields `Finding`s (pointer, code, message); the loader turns them into problems with
-the file's path and line. Checks receive typed objects and never modify them: validation
+the file's path and line. Checks read the JSON values themselves (schema-valid, so every
+required key is there), not the typed model: building objects for every span would cost more
+than all the checks together on a large corpus. They never modify what they read: validation
 reports, it does not repair.
 """
 
@@ -12,7 +14,7 @@ import itertools
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from tsr_news.model import LAYER_KINDS, AnnotationFile, DocumentMeta, Entity
+from tsr_news.model import LAYER_KINDS
 from tsr_news.schemas import Taxonomy
 
 
@@ -22,24 +24,24 @@ class Finding(NamedTuple):
     message: str
 
 
-def check_meta(meta: DocumentMeta, doc_id: str, text_sha256: str | None) -> Iterator[Finding]:
-    if meta.doc_id != doc_id:
+def check_meta(meta: dict, doc_id: str, text_sha256: str | None) -> Iterator[Finding]:
+    if meta["doc_id"] != doc_id:
         yield Finding(
             "/doc_id",
             "doc-id-mismatch",
-            f"doc_id {meta.doc_id!r} differs from the file name's {doc_id!r}",
+            f"doc_id {meta['doc_id']!r} differs from the file name's {doc_id!r}",
         )
-    if text_sha256 is not None and meta.text_sha256 != text_sha256:
+    if text_sha256 is not None and meta["text_sha256"] != text_sha256:
         yield Finding(
             "/text_sha256",
             "text-hash",
-            f"raw/{doc_id}.txt has sha256 {text_sha256}, not {meta.text_sha256}: raw text is "
+            f"raw/{doc_id}.txt has sha256 {text_sha256}, not {meta['text_sha256']}: raw text is "
             "immutable; restore it, or record a new version of the article deliberately",
         )
 
 
 def check_annotations(
-    ann: AnnotationFile,
+    ann: dict,
     *,
     doc_id: str,
     text: str | None,
@@ -47,30 +49,30 @@ def check_annotations(
     taxonomy: Taxonomy,
     annotator: str | None,
 ) -> Iterator[Finding]:
-    """All checks of one annotation file against its document.
+    """All checks of one annotation file (its JSON object) against its document.
 
     `annotator` is the layer directory's name for a per-annotator file, None for gold. `text`
     is None when the raw text could not be read; offsets are then not checked.
     """
-    if ann.doc_id != doc_id:
+    if ann["doc_id"] != doc_id:
         yield Finding(
             "/doc_id",
             "doc-id-mismatch",
-            f"doc_id {ann.doc_id!r} differs from the file name's {doc_id!r}",
+            f"doc_id {ann['doc_id']!r} differs from the file name's {doc_id!r}",
         )
     yield from _check_provenance(ann, annotator)
     yield from _check_ids(ann)
-    entities = {e.id: e for e in ann.items("entities")}
+    entities = {e["id"]: e for e in items(ann, "entities")}
     yield from _check_entity_attributes(ann, taxonomy)
     yield from _check_references(ann, entities, taxonomy)
     if text is None:
         return
-    if text_sha256 is not None and ann.text_sha256 != text_sha256:
+    if text_sha256 is not None and ann["text_sha256"] != text_sha256:
         yield Finding(
             "/text_sha256",
             "text-hash",
             f"the raw text changed after annotation: raw/{doc_id}.txt has sha256 {text_sha256}, "
-            f"these annotations were made on {ann.text_sha256}; offsets are not checked until "
+            f"these annotations were made on {ann['text_sha256']}; offsets are not checked until "
             "the spans are re-anchored on the new text and text_sha256 is updated",
         )
         return
@@ -80,101 +82,114 @@ def check_annotations(
         yield from _check_overlaps(ann)
 
 
-def iter_spans(ann: AnnotationFile) -> Iterator[tuple[str, str, object]]:
-    """Every span of the file as (kind, pointer, span-like object with start/end/text)."""
+def items(ann: dict, kind: str) -> list:
+    """The items of one layer of an annotation file; none if the file lacks the layer."""
+    layer = ann["layers"].get(kind)
+    return layer["items"] if layer else []
+
+
+def iter_spans(ann: dict) -> Iterator[tuple[str, str, dict]]:
+    """Every span of the file as (kind, pointer, span: a dict with start, end and text)."""
     for kind in LAYER_KINDS:
-        for i, item in enumerate(ann.items(kind)):
+        for i, item in enumerate(items(ann, kind)):
             base = f"/layers/{kind}/items/{i}"
             if kind in ("noise", "entities"):
                 yield kind, base, item
             elif kind == "quotes":
-                for j, span in enumerate(item.content):
+                for j, span in enumerate(item["content"]):
                     yield kind, f"{base}/content/{j}", span
-                yield kind, f"{base}/cue", item.cue
-                if item.source is not None:
-                    yield kind, f"{base}/source", item.source
-                if item.channel is not None:
-                    yield kind, f"{base}/channel", item.channel
+                yield kind, f"{base}/cue", item["cue"]
+                if item["source"] is not None:
+                    yield kind, f"{base}/source", item["source"]
+                if "channel" in item:
+                    yield kind, f"{base}/channel", item["channel"]
             else:
-                yield kind, f"{base}/trigger", item.trigger
-                if item.scope is not None:
-                    yield kind, f"{base}/scope", item.scope
+                yield kind, f"{base}/trigger", item["trigger"]
+                if "scope" in item:
+                    yield kind, f"{base}/scope", item["scope"]
 
 
-def _check_provenance(ann: AnnotationFile, annotator: str | None) -> Iterator[Finding]:
-    for kind, layer in ann.layers.items():
+def _check_provenance(ann: dict, annotator: str | None) -> Iterator[Finding]:
+    for kind, layer in ann["layers"].items():
         ptr = f"/layers/{kind}"
-        if layer.origin == "prediction" and layer.model is None:
+        origin, model = layer["origin"], layer.get("model")
+        if origin == "prediction" and model is None:
             yield Finding(ptr, "layer-provenance", "a prediction layer must name its 'model'")
-        if layer.origin != "prediction" and layer.model is not None:
+        if origin != "prediction" and model is not None:
             yield Finding(
                 f"{ptr}/model",
                 "layer-provenance",
-                f"'model' belongs only to prediction layers; this one's origin is {layer.origin!r}",
+                f"'model' belongs only to prediction layers; this one's origin is {origin!r}",
             )
-        if annotator is None and layer.origin != "human":
+        if annotator is None and origin != "human":
             yield Finding(
                 f"{ptr}/origin",
                 "layer-provenance",
                 "gold is human work: a prediction becomes gold only after a person accepts it",
             )
-        if annotator is not None and layer.annotator != annotator:
+        if annotator is not None and layer["annotator"] != annotator:
             yield Finding(
                 f"{ptr}/annotator",
                 "annotator-mismatch",
-                f"annotator {layer.annotator!r} differs from the layer directory {annotator!r}",
+                f"annotator {layer['annotator']!r} differs from the layer directory {annotator!r}",
             )
 
 
-def _check_ids(ann: AnnotationFile) -> Iterator[Finding]:
+def _check_ids(ann: dict) -> Iterator[Finding]:
     first_seen: dict[str, str] = {}
     for kind in LAYER_KINDS:
-        for i, item in enumerate(ann.items(kind)):
-            ptr = f"/layers/{kind}/items/{i}/id"
-            if item.id in first_seen:
+        for i, item in enumerate(items(ann, kind)):
+            item_id = item["id"]
+            if item_id in first_seen:
                 yield Finding(
-                    ptr, "duplicate-id", f"id {item.id} is already used at {first_seen[item.id]}"
+                    f"/layers/{kind}/items/{i}/id",
+                    "duplicate-id",
+                    f"id {item_id} is already used at {first_seen[item_id]}",
                 )
             else:
-                first_seen[item.id] = ptr
+                first_seen[item_id] = f"/layers/{kind}/items/{i}/id"
 
 
-def _check_entity_attributes(ann: AnnotationFile, taxonomy: Taxonomy) -> Iterator[Finding]:
-    for i, entity in enumerate(ann.items("entities")):
-        base = f"/layers/entities/items/{i}"
-        prefix = taxonomy.ref_prefixes.get(entity.label)
-        if prefix and entity.ref is None:
-            yield Finding(
-                base,
-                "missing-attribute",
-                f"{entity.id} ({entity.label}) needs a ref such as '{prefix}:{_slug(entity.text)}'",
-            )
-        elif prefix and not entity.ref.startswith(prefix + ":"):
-            yield Finding(
-                f"{base}/ref",
-                "ref-prefix",
-                f"ref {entity.ref!r} of a {entity.label} entity must start with '{prefix}:'",
-            )
-        for attribute in taxonomy.entity_attributes.values():
-            value = getattr(entity, attribute.name)
-            if value is not None and entity.label not in attribute.labels:
+def _check_entity_attributes(ann: dict, taxonomy: Taxonomy) -> Iterator[Finding]:
+    prefixes, attributes = taxonomy.ref_prefixes, taxonomy.entity_attributes.values()
+    for i, entity in enumerate(items(ann, "entities")):
+        label = entity["label"]
+        prefix = prefixes.get(label)
+        if prefix:
+            ref = entity.get("ref")
+            if ref is None:
                 yield Finding(
-                    f"{base}/{attribute.name}",
+                    f"/layers/entities/items/{i}",
+                    "missing-attribute",
+                    f"{entity['id']} ({label}) needs a ref such as "
+                    f"'{prefix}:{_slug(entity['text'])}'",
+                )
+            elif not ref.startswith(prefix + ":"):
+                yield Finding(
+                    f"/layers/entities/items/{i}/ref",
+                    "ref-prefix",
+                    f"ref {ref!r} of a {label} entity must start with '{prefix}:'",
+                )
+        for attribute in attributes:
+            present = attribute.name in entity
+            if present and label not in attribute.labels:
+                yield Finding(
+                    f"/layers/entities/items/{i}/{attribute.name}",
                     "attribute-label",
                     f"{attribute.name} belongs only on {_either(attribute.labels)} entities; "
-                    f"{entity.id} is {entity.label}",
+                    f"{entity['id']} is {label}",
                 )
-            if value is None and attribute.required and entity.label in attribute.labels:
+            if not present and attribute.required and label in attribute.labels:
                 choices = ", ".join(taxonomy[attribute.name].values)
                 yield Finding(
-                    base,
+                    f"/layers/entities/items/{i}",
                     "missing-attribute",
-                    f"{entity.id} ({entity.label}) needs {attribute.name} (one of {choices})",
+                    f"{entity['id']} ({label}) needs {attribute.name} (one of {choices})",
                 )
 
 
 def _check_references(
-    ann: AnnotationFile, entities: dict[str, Entity], taxonomy: Taxonomy
+    ann: dict, entities: dict[str, dict], taxonomy: Taxonomy
 ) -> Iterator[Finding]:
     for ptr, field, entity_id in _references(ann):
         entity = entities.get(entity_id)
@@ -183,37 +198,37 @@ def _check_references(
             yield Finding(
                 ptr, "dangling-reference", f"{entity_id} is not an entity of this file ({field})"
             )
-        elif entity.label not in allowed:
+        elif entity["label"] not in allowed:
             yield Finding(
                 ptr,
                 "reference-label",
-                f"{entity_id} ({entity.text!r}) is {entity.label}; {field} must point to "
+                f"{entity_id} ({entity['text']!r}) is {entity['label']}; {field} must point to "
                 f"{_either(allowed)}",
             )
 
 
-def _references(ann: AnnotationFile) -> Iterator[tuple[str, str, str]]:
+def _references(ann: dict) -> Iterator[tuple[str, str, str]]:
     """Every entity reference as (pointer, field, entity id)."""
-    for i, quote in enumerate(ann.items("quotes")):
+    for i, quote in enumerate(items(ann, "quotes")):
         base = f"/layers/quotes/items/{i}"
-        for j, entity_id in enumerate(quote.speaker_ids):
+        for j, entity_id in enumerate(quote["speaker_ids"]):
             yield f"{base}/speaker_ids/{j}", "speaker_ids", entity_id
-        if quote.channel is not None:
-            for j, entity_id in enumerate(quote.channel.entity_ids):
+        if "channel" in quote:
+            for j, entity_id in enumerate(quote["channel"]["entity_ids"]):
                 yield f"{base}/channel/entity_ids/{j}", "channel", entity_id
-    for i, measure in enumerate(ann.items("measures")):
+    for i, measure in enumerate(items(ann, "measures")):
         base = f"/layers/measures/items/{i}"
         for field in ("actor_ids", "target_ids", "magnitude_ids"):
-            for j, entity_id in enumerate(getattr(measure, field)):
+            for j, entity_id in enumerate(measure[field]):
                 yield f"{base}/{field}/{j}", field, entity_id
-        for j, link in enumerate(measure.time):
-            yield f"{base}/time/{j}/entity_id", "time", link.entity_id
+        for j, link in enumerate(measure["time"]):
+            yield f"{base}/time/{j}/entity_id", "time", link["entity_id"]
 
 
-def _check_spans(ann: AnnotationFile, text: str) -> Iterator[Finding]:
+def _check_spans(ann: dict, text: str) -> Iterator[Finding]:
     size = len(text)
     for _, ptr, span in iter_spans(ann):
-        start, end = span.start, span.end
+        start, end, span_text = span["start"], span["end"], span["text"]
         if start >= end:
             yield Finding(ptr, "span-order", f"start {start} must be less than end {end}")
         elif end > size:
@@ -222,27 +237,27 @@ def _check_spans(ann: AnnotationFile, text: str) -> Iterator[Finding]:
                 "span-bounds",
                 f"span [{start}, {end}) runs past the end of the text ({size} code points)",
             )
-        elif text[start:end] != span.text:
+        elif text[start:end] != span_text:
             yield Finding(
                 f"{ptr}/text",
                 "span-text",
-                f"text {span.text!r} differs from the raw text at [{start}, {end}): "
-                f"{text[start:end]!r}{_where_else(text, span.text, start)}",
+                f"text {span_text!r} differs from the raw text at [{start}, {end}): "
+                f"{text[start:end]!r}{_where_else(text, span_text, start)}",
             )
-        elif span.text[0].isspace() or span.text[-1].isspace():
-            trimmed = span.text.strip()
-            lead = len(span.text) - len(span.text.lstrip())
+        elif span_text[0].isspace() or span_text[-1].isspace():
+            trimmed = span_text.strip()
+            lead = len(span_text) - len(span_text.lstrip())
             yield Finding(
                 ptr,
                 "span-whitespace",
-                f"span {span.text!r} begins or ends with white space; trim it to "
+                f"span {span_text!r} begins or ends with white space; trim it to "
                 f"[{start + lead}, {start + lead + len(trimmed)})",
             )
 
 
-def _check_overlaps(ann: AnnotationFile) -> Iterator[Finding]:
+def _check_overlaps(ann: dict) -> Iterator[Finding]:
     entities = sorted(
-        ((e.start, e.end, i, e) for i, e in enumerate(ann.items("entities"))),
+        ((e["start"], e["end"], i, e) for i, e in enumerate(items(ann, "entities"))),
         key=lambda t: (t[0], t[1], t[2]),
     )
     for (_, prev_end, _, prev), (start, _, i, entity) in itertools.pairwise(entities):
@@ -250,17 +265,20 @@ def _check_overlaps(ann: AnnotationFile) -> Iterator[Finding]:
             yield Finding(
                 f"/layers/entities/items/{i}",
                 "entity-overlap",
-                f"{entity.id} {_show(entity)} overlaps {prev.id} {_show(prev)}; entities are flat",
+                f"{entity['id']} {_show(entity)} overlaps {prev['id']} {_show(prev)}; "
+                "entities are flat",
             )
-    noise = sorted((n.start, n.end, n.id) for n in ann.items("noise"))
+    noise = sorted((n["start"], n["end"], n["id"]) for n in items(ann, "noise"))
+    if not noise:
+        return
     starts = [n[0] for n in noise]
     for kind, ptr, span in iter_spans(ann):
         # candidates: noise spans starting before this span ends
-        for n_start, n_end, n_id in noise[: bisect.bisect_left(starts, span.end)]:
-            if kind == "noise" and (n_start, n_id) >= (span.start, span.id):
+        for n_start, n_end, n_id in noise[: bisect.bisect_left(starts, span["end"])]:
+            if kind == "noise" and (n_start, n_id) >= (span["start"], span["id"]):
                 continue  # each pair of noise spans is reported once, by the later one
-            if n_end > span.start:
-                what = span.id if kind in ("noise", "entities") else "this span"
+            if n_end > span["start"]:
+                what = span["id"] if kind in ("noise", "entities") else "this span"
                 yield Finding(
                     ptr,
                     "noise-overlap",
@@ -270,8 +288,8 @@ def _check_overlaps(ann: AnnotationFile) -> Iterator[Finding]:
                 break
 
 
-def _show(span) -> str:
-    return f"[{span.start}, {span.end}) {span.text!r}"
+def _show(span: dict) -> str:
+    return f"[{span['start']}, {span['end']}) {span['text']!r}"
 
 
 def _where_else(text: str, wanted: str, near: int) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, TypeVar
@@ -245,24 +246,33 @@ def _fields(cls: type) -> tuple[tuple[str, Any, bool], ...]:
     )
 
 
-def _convert(tp: Any, value: Any) -> Any:
-    if value is None:
-        return None
+def _identity(value: Any) -> Any:
+    return value
+
+
+@cache
+def _converter(tp: Any) -> Callable[[Any], Any]:
+    """A function turning a JSON value into a value of type `tp`, worked out once per type
+    (inspecting type hints per value would dominate the cost of loading a large corpus)."""
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         (inner,) = [arg for arg in typing.get_args(tp) if arg is not type(None)]
-        return _convert(inner, value)
+        convert = _converter(inner)
+        return lambda value: None if value is None else convert(value)
     if origin is tuple:
-        item_type = typing.get_args(tp)[0]
-        return tuple(_convert(item_type, v) for v in value)
+        convert = _converter(typing.get_args(tp)[0])
+        return tuple if convert is _identity else lambda value: tuple(map(convert, value))
     if dataclasses.is_dataclass(tp):
-        return from_json(tp, value)
-    return value
+        fields = tuple((name, _converter(hint)) for name, hint, _ in _fields(tp))
+        return lambda value: tp(
+            **{name: convert(value[name]) for name, convert in fields if name in value}
+        )
+    return _identity
 
 
 def from_json(cls: type[T], data: dict) -> T:
     """Build a dataclass from a schema-valid JSON object."""
-    return cls(**{name: _convert(tp, data[name]) for name, tp, _ in _fields(cls) if name in data})
+    return _converter(cls)(data)
 
 
 def to_json(obj: Any) -> Any:

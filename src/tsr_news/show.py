@@ -132,7 +132,7 @@ def _marks(column: int, annotations: AnnotationFile, differing: set[str], items:
                 "disagreement": item.id in differing,
             }
     marks = []
-    for kind, pointer, span in iter_spans(annotations):
+    for kind, pointer, span in iter_spans(annotations.to_json()):
         parts = pointer.split("/")  # ['', 'layers', kind, 'items', i, role?, j?]
         index, role = int(parts[4]), (parts[5] if len(parts) > 5 else "span")
         item = annotations.items(kind)[index]
@@ -142,7 +142,7 @@ def _marks(column: int, annotations: AnnotationFile, differing: set[str], items:
         if item.id in differing:
             classes.append("diff")
         marks.append(
-            (span.start, span.end, f"{column}:{pointer}", f"{column}:{kind}:{index}", classes)
+            (span["start"], span["end"], f"{column}:{pointer}", f"{column}:{kind}:{index}", classes)
         )
     return marks
 
