@@ -11,7 +11,7 @@ LS_INSTALLED := $(LS_VENV)/.installed-$(LS_VERSION)
 # The browser test drives Debian's chromium (playwright's own browser downloads are not used).
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test validate build lint format clean screenshot labelstudio
+.PHONY: run test validate build lint format clean screenshot labelstudio bench
 
 ## run: set up, then run the main job: validate the corpus and build the release
 run: $(VENV)/.installed-release
@@ -26,6 +26,10 @@ test: $(VENV)/.installed-test $(LS_INSTALLED) $(CHROMIUM)
 
 ## labelstudio: install Label Studio into .venv-ls (for `tsr-news ls serve`)
 labelstudio: $(LS_INSTALLED)
+
+## bench: speed and memory of validate and build on synthetic corpora (benchmarks/README.md)
+bench: $(VENV)/.installed-bench
+	$(BIN)/python benchmarks/run.py
 
 validate: $(VENV)/.installed-core
 	$(BIN)/tsr-news validate
@@ -45,6 +49,10 @@ $(VENV)/.installed-core: pyproject.toml | $(VENV)/bin/python
 
 $(VENV)/.installed-release: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet --editable ".[release]"
+	touch $@
+
+$(VENV)/.installed-bench: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet --editable ".[bench]"
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
