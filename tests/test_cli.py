@@ -93,3 +93,27 @@ def test_split_command_prints_the_rule_for_a_new_cluster(cli):
     run = cli("split", "2023-03-npc-session")
     assert (run.exit_code, run.out) == (0, "train\n")
     assert cli("split", "../etc").exit_code == 2
+
+
+def test_validate_reports_the_same_problems_for_any_number_of_jobs(tmp_path, monkeypatch):
+    import shutil
+
+    from tsr_news import loader
+    from tsr_news.validate import validate
+
+    root = tmp_path / "corpus"
+    for part in ("raw", "annotations"):
+        shutil.copytree(REPO / part, root / part)
+    metas = sorted((root / "raw").glob("*.meta.json"))
+    for meta, (field, value) in zip(
+        metas[:2], [("title", 7), ("published", "2024-02-30")], strict=True
+    ):
+        data = json.loads(meta.read_text())
+        data[field] = value
+        meta.write_text(json.dumps(data))
+    metas[4].write_text("{")
+    monkeypatch.setattr(loader, "PARALLEL_MIN_DOCUMENTS", 0)  # workers even for 5 documents
+    monkeypatch.setattr(loader, "CHUNK_DOCUMENTS", 1)
+    one, two = validate(root, jobs=1), validate(root, jobs=2)
+    assert len({p.path for p in one.problems}) == 3
+    assert one == two

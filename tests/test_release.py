@@ -20,8 +20,9 @@ import datasets
 import pytest
 import yaml
 
-from tsr_news.release.build import PAUSE_ENV, build, release_name
+from tsr_news.release.build import PAUSE_ENV, InvalidCorpus, build, release_name
 from tsr_news.release.features import CONFIGS, ner_tag_names
+from tsr_news.release.inputs import stamp_path
 from tsr_news.release.manifest import MANIFEST, SHA256SUMS
 from tsr_news.release.rows import bio_spans
 from tsr_news.release.tokenize import tokenize
@@ -247,6 +248,7 @@ def test_killed_build_leaves_the_previous_release_intact_and_no_partial_director
     out = tmp_path / "out"
     previous = build(FIXTURE_CORPUS, out).path
     before = tree(previous)
+    stamp_path(previous).unlink()  # forget the inputs, so the next build does rebuild
     child = subprocess.Popen(
         [sys.executable, "-m", "tsr_news", "build", "--root", FIXTURE_CORPUS, "--out", out],
         env={**os.environ, PAUSE_ENV: "60"},
@@ -264,7 +266,9 @@ def test_killed_build_leaves_the_previous_release_intact_and_no_partial_director
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [release_name()]
 
     build(FIXTURE_CORPUS, out)  # the next build clears what the killed one left
-    assert [p.name for p in out.iterdir()] == [release_name()]
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [release_name(), stamp_path(previous).name]
+    )
     assert tree(previous) == before
 
 
@@ -296,3 +300,36 @@ def test_datasheet_check_fails_when_stale_and_datasheet_brings_it_up_to_date(tmp
     assert cli("datasheet", "--root", root).exit_code == 0
     assert "**4 documents.**" in (root / "DATASHEET.md").read_text(encoding="utf-8")
     assert cli("datasheet", "--check", "--root", root).exit_code == 0
+
+
+def test_a_rebuild_with_nothing_changed_writes_nothing(tmp_path):
+    first = build(FIXTURE_CORPUS, tmp_path)
+    before = {p: p.stat().st_mtime_ns for p in first.path.rglob("*")}
+    again = build(FIXTURE_CORPUS, tmp_path)
+    assert again.current and not first.current
+    assert (again.documents, again.rows) == (first.documents, first.rows)
+    assert {p: p.stat().st_mtime_ns for p in again.path.rglob("*")} == before
+
+
+def test_a_changed_input_is_rebuilt_and_a_broken_one_refused(tmp_path):
+    root = tmp_path / "corpus"
+    shutil.copytree(FIXTURE_CORPUS, root)
+    before = tree(build(root, tmp_path / "out").path)
+    meta = root / "raw" / "doc-alpha.meta.json"
+    meta.write_text(meta.read_text().replace('"title": "', '"title": "Re: '))
+    again = build(root, tmp_path / "out")
+    assert not again.current
+    assert tree(again.path) != before
+    (root / "raw" / "stray.csv").write_text("x\n")
+    with pytest.raises(InvalidCorpus):
+        build(root, tmp_path / "out")
+
+
+def test_build_output_is_the_same_for_any_number_of_jobs(tmp_path, monkeypatch):
+    from tsr_news import loader
+
+    monkeypatch.setattr(loader, "PARALLEL_MIN_DOCUMENTS", 0)  # use workers even for 5 documents
+    monkeypatch.setattr(loader, "CHUNK_DOCUMENTS", 2)  # and give each several chunks
+    one = build(REPO, tmp_path / "one", jobs=1).path
+    two = build(REPO, tmp_path / "two", jobs=2).path
+    assert tree(one) == tree(two)

@@ -253,7 +253,9 @@ def test_rehydrate_refuses_a_full_release_or_a_missing_raw_directory_as_usage_er
 def test_build_withhold_text_on_the_command_line_writes_the_withheld_release(cli, tmp_path):
     run = cli("build", "--root", FIXTURE_CORPUS, "--out", tmp_path, "--withhold-text")
     assert run.exit_code == 0, run.err
-    assert [p.name for p in tmp_path.iterdir()] == [release_name(withheld=True)]
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith(".")] == [
+        release_name(withheld=True)
+    ]
 
 
 def test_the_withheld_croissant_file_passes_mlcroissant_validation(pair):

@@ -451,6 +451,12 @@ class AgreementTally:
         if len(document.human_annotators) >= 2:
             self.multi.append(document)
 
+    def merge(self, other: AgreementTally) -> None:
+        """Add the documents `other` was fed (after those fed to this one)."""
+        self.documents += other.documents
+        self.humans.update(other.humans)
+        self.multi.extend(other.multi)
+
     def summary(self) -> dict:
         humans = sorted(self.humans)
         pairs = []

@@ -76,10 +76,11 @@ def check_annotations(
             "the spans are re-anchored on the new text and text_sha256 is updated",
         )
         return
-    span_findings = list(_check_spans(ann, text))
+    spans = list(iter_spans(ann))
+    span_findings = list(_check_spans(spans, text))
     yield from span_findings
     if not span_findings:  # overlaps are only meaningful between well-formed spans
-        yield from _check_overlaps(ann)
+        yield from _check_overlaps(ann, spans)
 
 
 def items(ann: dict, kind: str) -> list:
@@ -225,9 +226,9 @@ def _references(ann: dict) -> Iterator[tuple[str, str, str]]:
             yield f"{base}/time/{j}/entity_id", "time", link["entity_id"]
 
 
-def _check_spans(ann: dict, text: str) -> Iterator[Finding]:
+def _check_spans(spans: list[tuple[str, str, dict]], text: str) -> Iterator[Finding]:
     size = len(text)
-    for _, ptr, span in iter_spans(ann):
+    for _, ptr, span in spans:
         start, end, span_text = span["start"], span["end"], span["text"]
         if start >= end:
             yield Finding(ptr, "span-order", f"start {start} must be less than end {end}")
@@ -255,7 +256,7 @@ def _check_spans(ann: dict, text: str) -> Iterator[Finding]:
             )
 
 
-def _check_overlaps(ann: dict) -> Iterator[Finding]:
+def _check_overlaps(ann: dict, spans: list[tuple[str, str, dict]]) -> Iterator[Finding]:
     entities = sorted(
         ((e["start"], e["end"], i, e) for i, e in enumerate(items(ann, "entities"))),
         key=lambda t: (t[0], t[1], t[2]),
@@ -272,7 +273,7 @@ def _check_overlaps(ann: dict) -> Iterator[Finding]:
     if not noise:
         return
     starts = [n[0] for n in noise]
-    for kind, ptr, span in iter_spans(ann):
+    for kind, ptr, span in spans:
         # candidates: noise spans starting before this span ends
         for n_start, n_end, n_id in noise[: bisect.bisect_left(starts, span["end"])]:
             if kind == "noise" and (n_start, n_id) >= (span["start"], span["id"]):

@@ -6,6 +6,7 @@ Exit codes: 0 valid / done, 1 invalid data, 2 usage or environment error.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -66,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("--root", type=Path, help="corpus root (default: found from PATH or .)")
     validate.add_argument("--format", choices=FORMATS, default="text", help="report format")
+    _add_jobs(validate)
     validate.set_defaults(run=_validate)
 
     stats = commands.add_parser(
@@ -116,6 +118,7 @@ def _parser() -> argparse.ArgumentParser:
         help="leave out the copyrighted article text (and every copy of it: span texts, NER "
         "tokens), keeping offsets and text hashes; writes tsr-news-X.Y.Z-withheld/",
     )
+    _add_jobs(build)
     build.set_defaults(run=_build)
 
     rehydrate = commands.add_parser(
@@ -242,11 +245,36 @@ def root_of(args: argparse.Namespace) -> Path:
     return find_root(start if start.is_dir() else start.parent)
 
 
+def _add_jobs(parser: argparse.ArgumentParser) -> None:
+    cores = usable_cores()
+    parser.add_argument(
+        "--jobs",
+        type=_positive_int,
+        default=cores,
+        metavar="N",
+        help=f"worker processes for checking documents (default: the {cores} usable core(s)); "
+        "the output is the same for any N",
+    )
+
+
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _positive_int(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {value!r}")
+    return int(value)
+
+
 def _validate(args: argparse.Namespace) -> int:
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         raise UsageError(f"no such file or directory: {', '.join(missing)}")
-    report = validate_root(root_of(args), args.paths)
+    report = validate_root(root_of(args), args.paths, args.jobs)
     sys.stdout.write(render(report.problems, args.format, report.summary()))
     if args.format != "json":
         verdict = (
@@ -408,7 +436,7 @@ def _build(args: argparse.Namespace) -> int:
     root = root_of(args)
     out = args.out if args.out is not None else root / "build"
     try:
-        release = build(root, out, withhold_text=args.withhold_text)
+        release = build(root, out, withhold_text=args.withhold_text, jobs=args.jobs)
     except InvalidCorpus as invalid:
         sys.stdout.write(render(invalid.problems, "text", {}))
         print(
@@ -417,6 +445,13 @@ def _build(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_INVALID
+    if release.current:
+        print(
+            f"tsr-news build: {release.path} is current (built from these very inputs); "
+            "nothing to do",
+            file=sys.stderr,
+        )
+        return EXIT_OK
     print(f"tsr-news build: {release.documents} document(s) -> {release.path}", file=sys.stderr)
     return EXIT_OK
 

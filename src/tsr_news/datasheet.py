@@ -57,6 +57,16 @@ class Statistics:
                 for item in document.gold.items(kind):
                     self.items[kind][getattr(item, LABEL_FIELD[kind])] += 1
 
+    def merge(self, other: Statistics) -> None:
+        """Add the counts of `other` (of other documents, counted in another process)."""
+        self.documents += other.documents
+        self.annotated += other.annotated
+        for name, counter in other.by.items():
+            self.by[name].update(counter)
+        for kind, counter in other.items.items():
+            self.items[kind].update(counter)
+        self.agreement.merge(other.agreement)
+
     def render(self) -> str:
         """The Markdown of the statistics block (without the markers)."""
         return self._counts() + "\n\n" + _agreement(self.agreement_summary)

@@ -49,17 +49,35 @@ class Layout:
     def layers_dir(self) -> Path:
         return self.annotations_dir / "layers"
 
+    # Each file's path relative to the root, as a string: the loader opens 100,000s of files,
+    # and building Path objects for them would cost more than reading them.
+    @staticmethod
+    def text_name(doc_id: str) -> str:
+        return f"raw/{doc_id}{TEXT_SUFFIX}"
+
+    @staticmethod
+    def meta_name(doc_id: str) -> str:
+        return f"raw/{doc_id}{META_SUFFIX}"
+
+    @staticmethod
+    def gold_name(doc_id: str) -> str:
+        return f"annotations/{doc_id}{ANNOTATION_SUFFIX}"
+
+    @staticmethod
+    def layer_name(annotator: str, doc_id: str) -> str:
+        return f"annotations/layers/{annotator}/{doc_id}{ANNOTATION_SUFFIX}"
+
     def text_path(self, doc_id: str) -> Path:
-        return self.raw_dir / (doc_id + TEXT_SUFFIX)
+        return self.root / self.text_name(doc_id)
 
     def meta_path(self, doc_id: str) -> Path:
-        return self.raw_dir / (doc_id + META_SUFFIX)
+        return self.root / self.meta_name(doc_id)
 
     def gold_path(self, doc_id: str) -> Path:
-        return self.annotations_dir / (doc_id + ANNOTATION_SUFFIX)
+        return self.root / self.gold_name(doc_id)
 
     def layer_path(self, annotator: str, doc_id: str) -> Path:
-        return self.layers_dir / annotator / (doc_id + ANNOTATION_SUFFIX)
+        return self.root / self.layer_name(annotator, doc_id)
 
     @property
     def adjudication_dir(self) -> Path:

@@ -12,12 +12,16 @@ checked JSON values themselves, which is several times faster.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
+import multiprocessing
+import os
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 import orjson
 
@@ -35,6 +39,7 @@ from tsr_news.schemas import (
 )
 
 UTF8_BOM = b"\xef\xbb\xbf"
+R = TypeVar("R")
 
 
 class UnknownDocument(Exception):
@@ -109,22 +114,61 @@ class _JsonFile:
 
 @dataclass
 class Corpus:
-    """A corpus directory: its layout, its inventory, and a streaming reader of its documents."""
+    """A corpus directory: its layout, its inventory, and a streaming reader of its documents.
+
+    `inventory` is scanned from the directory unless given (worker processes receive their
+    parent's, rather than listing 100,000s of files again)."""
 
     root: Path
+    inventory: Inventory | None = None
     layout: Layout = field(init=False)
-    inventory: Inventory = field(init=False)
     _splits: dict[str, tuple[str, str]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.layout = Layout(self.root)
-        self.inventory = scan(self.layout)
+        if self.inventory is None:
+            self.inventory = scan(self.layout)
+        self._root = os.fspath(self.root)
 
     def documents(self, only: Iterable[str] | None = None) -> Iterator[LoadedDocument]:
         """Load and check each document (all, or those named in `only`), in doc_id order."""
         doc_ids = self.inventory.doc_ids if only is None else sorted(set(only))
         for doc_id in doc_ids:
             yield self._load(doc_id)
+
+    def map(
+        self,
+        work: Callable[[LoadedDocument], R],
+        only: Iterable[str] | None = None,
+        jobs: int = 1,
+    ) -> Iterator[R]:
+        """`work(document)` for each selected document, in doc_id order, on `jobs` processes.
+
+        Loading and checking dominate the cost of every whole-corpus command, and documents
+        are independent, so they are spread over worker processes in chunks; results come
+        back in doc_id order, so the output is the same for any number of jobs. `work` must
+        be a module-level function (it is pickled) and should return something small.
+        Selections too small to repay starting processes run here.
+        """
+        doc_ids = self.inventory.doc_ids if only is None else sorted(set(only))
+        if jobs <= 1 or len(doc_ids) < PARALLEL_MIN_DOCUMENTS:
+            for doc_id in doc_ids:
+                yield work(self._load(doc_id))
+            return
+        context = multiprocessing.get_context("spawn")
+        chunks = (doc_ids[i : i + CHUNK_DOCUMENTS] for i in range(0, len(doc_ids), CHUNK_DOCUMENTS))
+        with context.Pool(jobs, _start_worker, (self.root, self.inventory)) as pool:
+            # at most a few chunks per worker in flight: memory stays bounded when the
+            # consumer (a Parquet writer, say) is slower than the workers
+            pending: deque = deque()
+            for chunk in itertools.chain(chunks, [None] * IN_FLIGHT_PER_JOB * jobs):
+                if chunk is not None:
+                    pending.append(pool.apply_async(_work_on_chunk, (work, chunk)))
+                if len(pending) >= IN_FLIGHT_PER_JOB * jobs or (chunk is None and pending):
+                    for doc_id, split, result in pending.popleft().get():
+                        if split is not None:
+                            self._splits[doc_id] = split
+                        yield result
 
     def valid_documents(self, only: Iterable[str] | None = None) -> list[Document]:
         """The selected documents, for commands that need valid data to work on.
@@ -180,7 +224,7 @@ class Corpus:
                 for doc_id in ids:
                     problems.append(
                         Problem(
-                            self.layout.relative(self.layout.meta_path(doc_id)),
+                            self.layout.meta_name(doc_id),
                             None,
                             "/split",
                             "split-straddle",
@@ -199,18 +243,18 @@ class Corpus:
 
         if doc_id in self.inventory.texts:
             loaded.files += 1
-            text_path = layout.text_path(doc_id)
-            data = text_path.read_bytes()
+            name = layout.text_name(doc_id)
+            data = self._read(name)
             text_sha256 = hashlib.sha256(data).hexdigest()
             try:
                 loaded.text = data.decode("utf-8")
             except UnicodeDecodeError as error:
-                problems.append(_utf8_problem(layout.relative(text_path), data, error))
+                problems.append(_utf8_problem(name, data, error))
 
         if doc_id in self.inventory.metas:
             loaded.files += 1
-            source = _JsonFile(layout.relative(layout.meta_path(doc_id)), problems)
-            data = _read_json(layout.meta_path(doc_id), source)
+            source = _JsonFile(layout.meta_name(doc_id), problems)
+            data = _read_json(self._read(source.path), source)
             if data is not None and not source.report_all(schema_findings(data, META_SCHEMA)):
                 loaded.meta = data
                 self._splits[doc_id] = (data["story_cluster"], data["split"])
@@ -219,20 +263,24 @@ class Corpus:
         if doc_id in self.inventory.gold:
             loaded.files += 1
             loaded.gold = self._annotations(
-                layout.gold_path(doc_id), doc_id, None, loaded.text, text_sha256, problems
+                layout.gold_name(doc_id), doc_id, None, loaded.text, text_sha256, problems
             )
         for annotator in self.inventory.annotators_of(doc_id):
             loaded.files += 1
-            path = layout.layer_path(annotator, doc_id)
-            layer = self._annotations(path, doc_id, annotator, loaded.text, text_sha256, problems)
+            name = layout.layer_name(annotator, doc_id)
+            layer = self._annotations(name, doc_id, annotator, loaded.text, text_sha256, problems)
             if layer is not None:
                 loaded.layers[annotator] = layer
         return loaded
 
-    def _annotations(self, path, doc_id, annotator, text, text_sha256, problems) -> dict | None:
+    def _read(self, name: str) -> bytes:
+        with open(os.path.join(self._root, name), "rb") as file:
+            return file.read()
+
+    def _annotations(self, name, doc_id, annotator, text, text_sha256, problems) -> dict | None:
         """The annotation file's JSON value if it passed every check; else None."""
-        source = _JsonFile(self.layout.relative(path), problems)
-        data = _read_json(path, source)
+        source = _JsonFile(name, problems)
+        data = _read_json(self._read(name), source)
         if data is None:
             return None
         findings = annotation_findings(
@@ -268,14 +316,13 @@ def check_annotation_data(
     return (None if findings else AnnotationFile.from_json(data)), findings
 
 
-def _read_json(path: Path, source: _JsonFile) -> object | None:
+def _read_json(data: bytes, source: _JsonFile) -> object | None:
     """Read and decode one JSON file; None (with problems reported) if it fails.
 
     orjson parses valid files (several times faster than `json`); a file it refuses is read
     again by `json`, whose messages locate the error, and which alone accepts the odd valid
     input orjson does not (integers beyond 64 bits, NaN): the verdict is `json`'s.
     """
-    data = path.read_bytes()
     if data.startswith(UTF8_BOM):
         source.report(
             checks.Finding(
@@ -339,6 +386,27 @@ def schema_findings(value: object, schema: str) -> list[checks.Finding]:
     return findings or [
         checks.Finding(pointer(error.instance_path), "schema-invalid", error.message)
         for error in fast_validator(schema).iter_errors(value)
+    ]
+
+
+# Worker processes of `Corpus.map`: each holds one Corpus, built from its parent's inventory.
+# Chunks of documents keep the cost of passing them between processes small; a selection
+# smaller than a few chunks per worker is not worth starting processes for.
+CHUNK_DOCUMENTS = 64
+IN_FLIGHT_PER_JOB = 4
+PARALLEL_MIN_DOCUMENTS = 1000
+_worker_corpus: Corpus | None = None
+
+
+def _start_worker(root: Path, inventory: Inventory) -> None:
+    global _worker_corpus
+    _worker_corpus = Corpus(root, inventory)
+
+
+def _work_on_chunk(work: Callable[[LoadedDocument], R], doc_ids: list[str]) -> list[tuple]:
+    corpus = _worker_corpus
+    return [
+        (doc_id, corpus._splits.pop(doc_id, None), work(corpus._load(doc_id))) for doc_id in doc_ids
     ]
 
 

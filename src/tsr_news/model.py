@@ -275,15 +275,39 @@ def from_json(cls: type[T], data: dict) -> T:
     return _converter(cls)(data)
 
 
+@cache
+def _writer(tp: Any) -> Callable[[Any], Any] | None:
+    """A function turning a value of type `tp` into JSON, worked out once per type; None
+    where the value is already JSON (a string, a number)."""
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        (inner,) = [arg for arg in typing.get_args(tp) if arg is not type(None)]
+        write = _writer(inner)
+        return None if write is None else lambda value: None if value is None else write(value)
+    if origin is tuple:
+        write = _writer(typing.get_args(tp)[0])
+        return list if write is None else lambda value: [write(v) for v in value]
+    if dataclasses.is_dataclass(tp):
+        fields = tuple((name, _writer(hint), keep_null) for name, hint, keep_null in _fields(tp))
+
+        def write_object(obj: Any) -> dict:
+            out = {}
+            for name, write, keep_null in fields:
+                value = getattr(obj, name)
+                if value is not None:
+                    out[name] = value if write is None else write(value)
+                elif keep_null:
+                    out[name] = None
+            return out
+
+        return write_object
+    return None
+
+
 def to_json(obj: Any) -> Any:
     """The JSON value of a dataclass (None-valued optional fields omitted), tuple or scalar."""
     if dataclasses.is_dataclass(obj):
-        out = {}
-        for name, _, keep_null in _fields(type(obj)):
-            value = getattr(obj, name)
-            if value is not None or keep_null:
-                out[name] = to_json(value)
-        return out
+        return _writer(type(obj))(obj)
     if isinstance(obj, tuple | list):
         return [to_json(v) for v in obj]
     return obj

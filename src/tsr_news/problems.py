@@ -21,6 +21,10 @@ class Problem:
     code: str
     message: str
 
+    def sort_key(self) -> tuple:
+        """Reports list problems by file, line and pointer, whatever order they were found in."""
+        return (self.path, self.line or 0, self.pointer, self.code, self.message)
+
     def as_text(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         ptr = self.pointer or "/"

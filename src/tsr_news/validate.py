@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tsr_news.layout import Layout, doc_id_of
-from tsr_news.loader import Corpus
+from tsr_news.loader import Corpus, LoadedDocument
 from tsr_news.problems import Problem
 
 
@@ -29,22 +29,27 @@ class Report:
         }
 
 
-def validate(root: Path, paths: Iterable[Path] = ()) -> Report:
+def validate(root: Path, paths: Iterable[Path] = (), jobs: int = 1) -> Report:
     """Check the whole corpus at `root`, or only the documents the given paths belong to.
 
     A path that belongs to no single document (a schema, the corpus root) selects the whole
-    corpus. Nothing is written.
+    corpus. Documents are checked on `jobs` processes; the report is the same for any number.
+    Nothing is written.
     """
     corpus = Corpus(root)
     only = select_documents(corpus.layout, paths)
     problems, documents, files = [], 0, 0
-    for loaded in corpus.documents(only):
-        problems.extend(loaded.problems)
+    for found, read in corpus.map(_outcome, only, jobs):
+        problems.extend(found)
         documents += 1
-        files += loaded.files
+        files += read
     problems.extend(corpus.corpus_problems(only))
-    problems.sort(key=lambda p: (p.path, p.line or 0, p.pointer, p.code, p.message))
+    problems.sort(key=Problem.sort_key)
     return Report(problems, documents, files)
+
+
+def _outcome(loaded: LoadedDocument) -> tuple[list[Problem], int]:
+    return loaded.problems, loaded.files
 
 
 def select_documents(layout: Layout, paths: Iterable[Path]) -> set[str] | None:

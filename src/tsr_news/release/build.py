@@ -1,12 +1,19 @@
 """The build: a valid corpus in, `build/tsr-news-X.Y.Z/` out, atomically and reproducibly.
 
-`build` validates the corpus and hands its documents to `write_release`, the one writer of
-releases (`rehydrate` feeds it documents rebuilt from a text-withheld release, so both give
-the same bytes for the same corpus). One pass over the documents (doc_id order, one in memory
-at a time) feeds each one's rows to the Parquet file of every config for its split, the
-content digest and the statistics. Then the card, the Croissant file, the manifest and
-SHA256SUMS are written from what the pass recorded. Everything goes into a temporary
-directory that replaces the previous release by rename only when complete (`atomic`).
+`build` makes one pass over the corpus: each document is read, checked and turned into its
+release rows (`release_part`) in worker processes (`Corpus.map`, `--jobs`), and the parts come
+back in doc_id order to `write_release`, the one writer of releases (`rehydrate` feeds it
+documents rebuilt from a text-withheld release, so both give the same bytes for the same
+corpus). The writer streams each part's rows into the Parquet file of every config for its
+split, and adds it to the content digest and the statistics. Then the card, the Croissant
+file, the manifest and SHA256SUMS are written from what the pass recorded. Everything goes
+into a temporary directory that replaces the previous release by rename only when complete
+(`atomic`); a document with problems stops the writing, the pass goes on to report every
+problem, and the temporary directory is dropped. Memory is bounded: one row group per open
+file, and a few chunks of documents in flight between processes.
+
+A release whose inputs (every corpus file, the schemas, the tool's version and `--withhold-
+text`) are those recorded in its manifest is current: `build` says so and does nothing.
 
 With `withhold_text`, the rows are written without the article text (`withhold`) to
 `tsr-news-X.Y.Z-withheld/`, and the manifest and card say so.
@@ -14,27 +21,36 @@ With `withhold_text`, the rows are written without the article text (`withhold`)
 
 from __future__ import annotations
 
+import json
 import os
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from functools import cache, partial
 from pathlib import Path
 
 from tsr_news import __version__
 from tsr_news.datasheet import DATASHEET, Statistics
-from tsr_news.loader import Corpus
+from tsr_news.loader import Corpus, LoadedDocument
 from tsr_news.model import Document
 from tsr_news.problems import Problem
 from tsr_news.release import croissant
 from tsr_news.release.atomic import replace_directory
 from tsr_news.release.card import DEFAULT_SHEET, write_card
+from tsr_news.release.encode import Encode, encoder
 from tsr_news.release.features import CONFIGS, features
-from tsr_news.release.manifest import ContentDigest, source_of, write_manifest, write_sha256sums
+from tsr_news.release.inputs import input_digest, record_inputs, release_inputs
+from tsr_news.release.manifest import (
+    MANIFEST,
+    ContentDigest,
+    source_of,
+    write_manifest,
+    write_sha256sums,
+)
 from tsr_news.release.parquet import ParquetFile, shard_name
 from tsr_news.release.rows import rows
 from tsr_news.release.withhold import withhold
 from tsr_news.schemas import taxonomy
-from tsr_news.validate import validate
 
 # Test hook: seconds to sleep after each Parquet file is complete, so a test can kill the
 # build mid-way and check that the previous release survives.
@@ -55,6 +71,7 @@ class Release:
     path: Path
     documents: int
     rows: dict[str, int]  # data file (relative path) -> rows
+    current: bool = False  # the release was already built from these very inputs
 
 
 @dataclass(frozen=True)
@@ -76,29 +93,95 @@ def release_name(withheld: bool = False) -> str:
     return f"tsr-news-{__version__}{WITHHELD_SUFFIX if withheld else ''}"
 
 
-def build(root: Path, out: Path, withhold_text: bool = False) -> Release:
-    """Validate the corpus at `root`, then compile it to `out/tsr-news-X.Y.Z[-withheld]/`."""
-    report = validate(root)
-    if not report.valid:
-        raise InvalidCorpus(report.problems)
-    if not report.documents:
-        raise InvalidCorpus([Problem("raw", None, "", "empty-corpus", "no documents to release")])
+@dataclass(frozen=True)
+class DocumentPart:
+    """What one document contributes to a release, made where the document was checked."""
+
+    split: str
+    rows: dict[str, list[dict]]  # config -> encoded rows, text blanked if withheld
+    digest_line: bytes  # its line of the content digest (of the full text, even if withheld)
+    statistics: Statistics  # the counts of this one document
+
+
+def release_part(document: Document, withhold_text: bool) -> DocumentPart:
+    rows_of, digest_line = {}, b""
+    for config in CONFIGS:
+        encode = _encoder(config)
+        out = rows_of[config] = []
+        for row in rows(document, config):
+            if config == "documents":
+                digest_line = ContentDigest.line(row)
+            out.append(encode(withhold(row, config) if withhold_text else row))
+    statistics = Statistics()
+    statistics.add(document)
+    return DocumentPart(document.meta.split, rows_of, digest_line, statistics)
+
+
+@cache
+def _encoder(config: str) -> Encode:
+    return encoder(features(config))
+
+
+def _checked_part(loaded: LoadedDocument, withhold_text: bool):
+    """A worker's answer for one document: its problems, and its part if it has none."""
+    part = release_part(loaded.document, withhold_text) if loaded.valid else None
+    return loaded.problems, part
+
+
+def build(root: Path, out: Path, withhold_text: bool = False, jobs: int = 1) -> Release:
+    """Check the corpus at `root` and compile it to `out/tsr-news-X.Y.Z[-withheld]/`, in one
+    pass on `jobs` processes (the bytes are the same for any number). Raises InvalidCorpus,
+    with every problem, and writes nothing if the corpus is invalid."""
+    corpus = Corpus(root)
     datasheet = root / DATASHEET
     provenance = Provenance(
         source=source_of(root),
         datasheet=datasheet.read_text(encoding="utf-8") if datasheet.is_file() else DEFAULT_SHEET,
     )
-    documents = (loaded.document for loaded in Corpus(root).documents())
-    return write_release(documents, provenance, out, withhold_text)
+    target = out / release_name(withhold_text)
+    settings = {"withhold_text": withhold_text, **asdict(provenance)}
+    inputs = input_digest(corpus, settings)
+    if inputs is not None and release_inputs(target) == inputs:
+        return _recorded(target)
+    problems: list[Problem] = []
+
+    def checked_parts() -> Iterator[DocumentPart]:
+        work = partial(_checked_part, withhold_text=withhold_text)
+        for found, part in corpus.map(work, jobs=jobs):
+            problems.extend(found)
+            if part is not None and not problems:
+                yield part
+        problems.extend(corpus.corpus_problems())
+        if not problems and not corpus.inventory.doc_ids:
+            problems.append(Problem("raw", None, "", "empty-corpus", "no documents to release"))
+        if problems:
+            raise InvalidCorpus(sorted(problems, key=Problem.sort_key))
+
+    created = not out.exists()
+    try:
+        release = write_release(checked_parts(), provenance, out, withhold_text)
+    except InvalidCorpus:
+        if created and out.is_dir() and not any(out.iterdir()):
+            out.rmdir()  # leave no trace of a refused build
+        raise
+    record_inputs(release.path, inputs)
+    return release
+
+
+def _recorded(release: Path) -> Release:
+    """A current release, as its manifest describes it."""
+    manifest = json.loads((release / MANIFEST).read_text(encoding="utf-8"))
+    rows = {f["path"]: f["rows"] for f in manifest["files"] if "rows" in f}
+    return Release(release, manifest["documents"], rows, current=True)
 
 
 def write_release(
-    documents: Iterable[Document], provenance: Provenance, out: Path, withhold_text: bool
+    parts: Iterable[DocumentPart], provenance: Provenance, out: Path, withhold_text: bool
 ) -> Release:
-    """Write `documents` (valid, in doc_id order) as the release `out/<release_name>/`."""
+    """Write `parts` (of valid documents, in doc_id order) as the release `out/<release_name>/`."""
     target = out / release_name(withhold_text)
     with replace_directory(target) as tmp:
-        digest, files, statistics = _write_data(documents, tmp, withhold_text)
+        digest, files, statistics = _write_data(parts, tmp)
         if provenance.agreement is not None:
             statistics.agreement_summary = provenance.agreement
         data_rows = {_rel(f.path, tmp): f.rows for f in files.values()}
@@ -128,9 +211,9 @@ def _rel(path: Path, release: Path) -> str:
 
 
 def _write_data(
-    documents: Iterable[Document], release: Path, withhold_text: bool
+    parts: Iterable[DocumentPart], release: Path
 ) -> tuple[ContentDigest, dict[tuple[str, str], ParquetFile], Statistics]:
-    """Stream every document into the Parquet files, keyed (config, split); close them all.
+    """Stream every document's rows into the Parquet files, keyed (config, split); close them.
 
     A file is opened at its first row: `datasets` cannot load a split without rows, so a
     split or config with no rows yet (no gold annotations) is left out. The content digest is
@@ -139,17 +222,15 @@ def _write_data(
     """
     digest, statistics = ContentDigest(), Statistics()
     files: dict[tuple[str, str], ParquetFile] = {}
-    for document in documents:
-        split = document.meta.split
-        for config in CONFIGS:
-            for row in rows(document, config):
-                if config == "documents":
-                    digest.add(row)
-                if (config, split) not in files:
-                    path = release / "data" / config / shard_name(split)
-                    files[config, split] = ParquetFile(path, features(config))
-                files[config, split].add(withhold(row, config) if withhold_text else row)
-        statistics.add(document)
+    for part in parts:
+        for config, config_rows in part.rows.items():
+            if config_rows and (config, part.split) not in files:
+                path = release / "data" / config / shard_name(part.split)
+                files[config, part.split] = ParquetFile(path, features(config))
+            for row in config_rows:
+                files[config, part.split].add(row)
+        digest.add_line(part.digest_line)
+        statistics.merge(part.statistics)
     for key in sorted(files):
         files[key].close()
         _pause_for_tests()

@@ -12,6 +12,8 @@ metadata key, so `load_dataset` gets the exact types back.
 
 from __future__ import annotations
 
+from functools import cache
+
 from datasets import ClassLabel, Features, List, Value
 
 from tsr_news.schemas import taxonomy
@@ -154,6 +156,7 @@ def ner() -> Features:
     )
 
 
+@cache
 def features(config: str) -> Features:
     """The features of one config (one of CONFIGS)."""
     return {

@@ -38,10 +38,19 @@ class ContentDigest:
     def __init__(self) -> None:
         self._hash = hashlib.sha256()
 
+    @staticmethod
+    def line(row: dict) -> bytes:
+        """The digest's line for one document's `documents` row (unwithheld)."""
+        line = json.dumps(row, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return line.encode("utf-8") + b"\n"
+
     def add(self, row: dict) -> None:
         """Add one document's `documents` row (`rows.rows(document, "documents")`, unwithheld)."""
-        line = json.dumps(row, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        self._hash.update(line.encode("utf-8") + b"\n")
+        self.add_line(self.line(row))
+
+    def add_line(self, line: bytes) -> None:
+        """Add a line made by `line` (in a worker process, say); documents in doc_id order."""
+        self._hash.update(line)
 
     def hexdigest(self) -> str:
         return self._hash.hexdigest()

@@ -30,7 +30,7 @@ from datasets import ClassLabel, Features, List
 
 from tsr_news import __version__
 from tsr_news.model import ITEM_TYPES, AnnotationFile, Document, DocumentMeta, Layer, from_json
-from tsr_news.release.build import Provenance, Release, write_release
+from tsr_news.release.build import Provenance, Release, release_part, write_release
 from tsr_news.release.card import CARD, datasheet_of
 from tsr_news.release.manifest import MANIFEST, ContentDigest, sha256_file
 from tsr_news.release.rows import rows
@@ -90,7 +90,8 @@ def rehydrate(release: Path, raw: Path, out: Path) -> Release:
     documents = (_document(row, _text(raw, row["doc_id"])) for row in _rows(release))
     checked = _digest_checked(documents, manifest["content_digest"]["sha256"], release)
     provenance = Provenance(manifest["source"], datasheet, manifest["agreement"])
-    return write_release(checked, provenance, out, withhold_text=False)
+    parts = (release_part(document, withhold_text=False) for document in checked)
+    return write_release(parts, provenance, out, withhold_text=False)
 
 
 def check_texts(release: Path, raw: Path) -> list[TextProblem]:

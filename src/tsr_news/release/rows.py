@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tsr_news.model import LAYER_KINDS, Document, Entity, to_json
-from tsr_news.release.tokenize import tokenize
+from tsr_news.release.tokenize import TOKEN, pieces
 
-BEGIN, INSIDE = "B-", "I-"
+BEGIN, INSIDE, OUTSIDE = "B-", "I-", "O"
 
 
 def rows(document: Document, config: str) -> Iterator[dict]:
@@ -84,44 +84,35 @@ def _ner(document: Document) -> Iterator[dict]:
     if document.gold is None or "entities" not in document.gold.layers:
         return
     entities = _items(document, "entities")
-    tokens = tokenize(
+    labels = {e.start: e.label for e in entities}
+    tokens, tags = [], []
+    # entities are flat and their ends are cuts, so a piece starting where an entity does is
+    # that entity: its first token is B-, the others I-; tokens of other pieces are O
+    for start, end in pieces(
         document.text,
         boundaries=[offset for e in entities for offset in (e.start, e.end)],
         left_out=[(n.start, n.end) for n in _items(document, "noise")],
-    )
-    yield {
-        "doc_id": document.doc_id,
-        "tokens": [document.text[start:end] for start, end in tokens],
-        "ner_tags": bio_tags(tokens, entities),
-    }
-
-
-def bio_tags(tokens: list[tuple[int, int]], entities: tuple[Entity, ...]) -> list[str]:
-    """The BIO tag of each token: B-/I-<label> inside an entity, O outside."""
-    starts = {e.start: e for e in entities}
-    tags, current = [], None
-    for start, end in tokens:
-        if start in starts:
-            current = starts[start]
-            tags.append(BEGIN + current.label)
-        elif current is not None and end <= current.end:
-            tags.append(INSIDE + current.label)
+    ):
+        words = TOKEN.findall(document.text, start, end)
+        tokens += words
+        label = labels.get(start)
+        if label is None:
+            tags += [OUTSIDE] * len(words)
         else:
-            current = None
-            tags.append("O")
-    return tags
+            tags += [BEGIN + label] + [INSIDE + label] * (len(words) - 1)
+    yield {"doc_id": document.doc_id, "tokens": tokens, "ner_tags": tags}
 
 
 def bio_spans(tokens: list[tuple[int, int]], tags: list[str]) -> list[tuple[int, int, str]]:
-    """Decode BIO tags back to (start, end, label) spans: the inverse of `bio_tags`."""
+    """Decode BIO tags back to (start, end, label) spans: the inverse of tagging (`_ner`)."""
     spans: list[list] = []
-    previous = "O"
+    previous = OUTSIDE
     for (start, end), tag in zip(tokens, tags, strict=True):
         if tag.startswith(BEGIN):
             spans.append([start, end, tag[len(BEGIN) :]])
-        elif tag.startswith(INSIDE) and previous != "O" and previous[2:] == tag[len(INSIDE) :]:
+        elif tag.startswith(INSIDE) and previous != OUTSIDE and previous[2:] == tag[len(INSIDE) :]:
             spans[-1][1] = end
-        elif tag != "O":
+        elif tag != OUTSIDE:
             raise ValueError(f"{tag} at offset {start} does not continue an entity")
         previous = tag
     return [tuple(s) for s in spans]

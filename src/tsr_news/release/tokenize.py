@@ -12,6 +12,7 @@ points, end exclusive.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Iterable
@@ -19,15 +20,29 @@ from collections.abc import Iterable
 TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
+def pieces(
+    text: str, boundaries: Iterable[int] = (), left_out: Iterable[tuple[int, int]] = ()
+) -> list[tuple[int, int]]:
+    """The stretches of `text` between consecutive cuts (0, the end, every boundary and the
+    ends of every left-out span), without those inside a left-out span."""
+    excluded = sorted(left_out)
+    cuts = sorted({0, len(text), *boundaries, *(offset for span in excluded for offset in span)})
+    # the ends of every left-out span are cuts, so a piece is wholly inside one or outside all
+    starts = [a for a, _ in excluded]
+    kept = []
+    for start, end in itertools.pairwise(cuts):
+        i = bisect.bisect_right(starts, start) - 1
+        if i < 0 or start >= excluded[i][1]:
+            kept.append((start, end))
+    return kept
+
+
 def tokenize(
     text: str, boundaries: Iterable[int] = (), left_out: Iterable[tuple[int, int]] = ()
 ) -> list[tuple[int, int]]:
     """The (start, end) of each token of `text`, cut at `boundaries`, outside `left_out`."""
-    excluded = sorted(left_out)
-    cuts = sorted({0, len(text), *boundaries, *(offset for span in excluded for offset in span)})
-    tokens = []
-    for start, end in itertools.pairwise(cuts):
-        for match in TOKEN.finditer(text, start, end):
-            if not any(a <= match.start() < b for a, b in excluded):
-                tokens.append(match.span())
-    return tokens
+    return [
+        match.span()
+        for start, end in pieces(text, boundaries, left_out)
+        for match in TOKEN.finditer(text, start, end)
+    ]
