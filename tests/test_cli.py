@@ -69,6 +69,13 @@ def test_selecting_one_document_still_sees_its_cluster_straddling_splits(cli, co
     assert "doc-beta" in run.out
 
 
+def test_an_annotation_path_alone_reads_no_other_documents_metadata(cli, corpus):
+    STRADDLE.breaks(corpus)  # adds doc-beta, in another split than doc-alpha's cluster
+    (corpus / "raw" / "doc-beta.meta.json").write_text("{")  # reading it would be a problem
+    run = cli("validate", corpus / "annotations" / "doc-alpha.json")
+    assert run.exit_code == 0, run.out
+
+
 def test_github_format_prints_workflow_commands(cli, corpus):
     BROKEN_ALPHA.breaks(corpus)
     run = cli("validate", "--root", corpus, "--format", "github")

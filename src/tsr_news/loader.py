@@ -189,11 +189,16 @@ class Corpus:
             raise InvalidDocuments(problems)
         return documents
 
-    def corpus_problems(self, only: Iterable[str] | None = None) -> list[Problem]:
+    def corpus_problems(
+        self, only: Iterable[str] | None = None, peek: bool = True
+    ) -> list[Problem]:
         """Problems across documents: the inventory's, and story clusters straddling splits.
 
         Call after `documents` has run over the same selection; for a partial selection the
-        other documents' metadata is read just far enough to learn their cluster and split.
+        other documents' metadata is read just far enough to learn their cluster and split,
+        unless `peek` is False (no selected metadata changed: the selection cannot have moved
+        a document between splits, and reading every other metadata file would cost seconds
+        on a large corpus).
         """
         selected = self.inventory.doc_ids if only is None else sorted(set(only))
         problems = (
@@ -202,7 +207,7 @@ class Corpus:
             else list(self.inventory.problems)
         )
         clusters = {self._splits[d][0] for d in selected if d in self._splits}
-        if only is not None:
+        if only is not None and peek:
             for doc_id in self.inventory.doc_ids:
                 if doc_id not in self._splits:
                     peeked = _peek_cluster(self.layout.meta_path(doc_id))

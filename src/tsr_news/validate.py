@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tsr_news.layout import Layout, doc_id_of
+from tsr_news.layout import META_SUFFIX, Layout, doc_id_of
 from tsr_news.loader import Corpus, LoadedDocument
 from tsr_news.problems import Problem
 
@@ -36,6 +36,7 @@ def validate(root: Path, paths: Iterable[Path] = (), jobs: int = 1) -> Report:
     corpus. Documents are checked on `jobs` processes; the report is the same for any number.
     Nothing is written.
     """
+    paths = list(paths)
     corpus = Corpus(root)
     only = select_documents(corpus.layout, paths)
     problems, documents, files = [], 0, 0
@@ -43,7 +44,8 @@ def validate(root: Path, paths: Iterable[Path] = (), jobs: int = 1) -> Report:
         problems.extend(found)
         documents += 1
         files += read
-    problems.extend(corpus.corpus_problems(only))
+    metadata_selected = any(path.name.endswith(META_SUFFIX) for path in paths)
+    problems.extend(corpus.corpus_problems(only, peek=only is None or metadata_selected))
     problems.sort(key=Problem.sort_key)
     return Report(problems, documents, files)
 
