@@ -12,7 +12,6 @@ checked JSON values themselves, which is several times faster.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import multiprocessing
 import os
@@ -93,13 +92,12 @@ class _JsonFile:
     path: str
     problems: list[Problem]
     data: bytes | None = None
-
-    @property
-    def source(self) -> str | None:
-        return None if self.data is None else self.data.decode("utf-8")
+    _source: str | None = None
 
     def report(self, finding: checks.Finding) -> None:
-        source = self.source
+        if self._source is None and self.data is not None:
+            self._source = self.data.decode("utf-8")  # once per file, however many findings
+        source = self._source
         line = line_of(source, finding.pointer) if source is not None else None
         self.problems.append(
             Problem(self.path, line, finding.pointer, finding.code, finding.message)
@@ -161,14 +159,19 @@ class Corpus:
             # at most a few chunks per worker in flight: memory stays bounded when the
             # consumer (a Parquet writer, say) is slower than the workers
             pending: deque = deque()
-            for chunk in itertools.chain(chunks, [None] * IN_FLIGHT_PER_JOB * jobs):
-                if chunk is not None:
-                    pending.append(pool.apply_async(_work_on_chunk, (work, chunk)))
-                if len(pending) >= IN_FLIGHT_PER_JOB * jobs or (chunk is None and pending):
-                    for doc_id, split, result in pending.popleft().get():
-                        if split is not None:
-                            self._splits[doc_id] = split
-                        yield result
+            for chunk in chunks:
+                pending.append(pool.apply_async(_work_on_chunk, (work, chunk)))
+                if len(pending) >= IN_FLIGHT_PER_JOB * jobs:
+                    yield from self._collect(pending.popleft().get())
+            while pending:
+                yield from self._collect(pending.popleft().get())
+
+    def _collect(self, answers: list[tuple]) -> Iterator:
+        """A worker's results for one chunk, noting the splits it learned for `_straddling`."""
+        for doc_id, split, result in answers:
+            if split is not None:
+                self._splits[doc_id] = split
+            yield result
 
     def valid_documents(self, only: Iterable[str] | None = None) -> list[Document]:
         """The selected documents, for commands that need valid data to work on.
