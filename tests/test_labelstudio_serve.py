@@ -1,4 +1,5 @@
-"""`tsr-news ls serve`: starts a real Label Studio, pushes the tasks, says how to log in, stops."""
+"""`tsr-news ls serve`: starts a real Label Studio, pushes the tasks, says how to log in, and
+stops it on Ctrl-C or SIGTERM, however it was started."""
 
 from __future__ import annotations
 
@@ -20,7 +21,16 @@ pytestmark = pytest.mark.labelstudio
 KEY = "serve-test-token-0123456789abcdef"
 
 
-def test_serve_starts_pushes_prints_login_and_stops_on_ctrl_c(corpus, tmp_path):
+def _as_a_background_job():
+    """What a non-interactive shell does to `cmd &` (and so a CI script may do to the whole
+    test run): the child starts with SIGINT ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "term"])
+def test_serve_starts_pushes_prints_login_and_stops_the_server_on_a_signal(
+    corpus, tmp_path, stop_signal
+):
     executable = os.environ.get("TSR_LABEL_STUDIO", str(REPO / ".venv-ls/bin/label-studio"))
     port = server.free_port()
     env = {**os.environ, "LABEL_STUDIO_API_KEY": KEY}
@@ -35,7 +45,12 @@ def test_serve_starts_pushes_prints_login_and_stops_on_ctrl_c(corpus, tmp_path):
     ]
     command += ["--email", "ann5@example.org", "--predictions", "gold"]
     process = subprocess.Popen(
-        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        command,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_as_a_background_job,
     )
     try:
         lines = [process.stdout.readline() for _ in range(5)]
@@ -50,7 +65,7 @@ def test_serve_starts_pushes_prints_login_and_stops_on_ctrl_c(corpus, tmp_path):
         alpha = next(t for t in tasks if t["data"]["doc_id"] == "doc-alpha")
         assert len(alpha["predictions"]) == 1
     finally:
-        process.send_signal(signal.SIGINT)
-        assert process.wait(60) == 0
+        process.send_signal(stop_signal)
+        assert process.wait(60) == 0  # and not killed: the server was stopped on the way out
     with pytest.raises(OSError):
         urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5)
