@@ -13,7 +13,7 @@ def test_datasheet_reports_agreement_once_two_humans_annotated_a_document(corpus
     def block(root):
         statistics = Statistics()
         for loaded in Corpus(root).documents():
-            statistics.add(loaded.document)
+            statistics.add(loaded)
         return statistics.render()
 
     text = block(corpus)

@@ -21,10 +21,10 @@ import pytest
 import yaml
 
 from tsr_news.release.build import PAUSE_ENV, InvalidCorpus, build, release_name
-from tsr_news.release.features import CONFIGS, ner_tag_names
+from tsr_news.release.features import ner_tag_names
 from tsr_news.release.inputs import stamp_path
 from tsr_news.release.manifest import MANIFEST, SHA256SUMS
-from tsr_news.release.rows import bio_spans
+from tsr_news.release.rows import CONFIGS, bio_spans
 from tsr_news.release.tokenize import tokenize
 
 from conftest import FIXTURE_CORPUS, REPO

@@ -18,9 +18,9 @@ import datasets
 import pytest
 
 from tsr_news.release.build import build, release_name
-from tsr_news.release.features import CONFIGS
 from tsr_news.release.manifest import MANIFEST, SHA256SUMS
 from tsr_news.release.rehydrate import rehydrate
+from tsr_news.release.rows import CONFIGS
 
 from conftest import FIXTURE_CORPUS, REPO
 

@@ -56,7 +56,7 @@ from typing import TYPE_CHECKING
 from tsr_news.model import LAYER_KINDS, Document
 
 if TYPE_CHECKING:
-    from tsr_news.loader import Corpus
+    from tsr_news.loader import Corpus, LoadedDocument
 
 MODES = ("exact", "overlap")
 
@@ -445,11 +445,13 @@ class AgreementTally:
         self.humans: set[str] = set()
         self.multi: list[Document] = []
 
-    def add(self, document: Document) -> None:
+    def add(self, document: LoadedDocument) -> None:
+        """Count a valid document; keep its typed form if it has two or more human layers."""
         self.documents += 1
-        self.humans.update(document.human_annotators)
-        if len(document.human_annotators) >= 2:
-            self.multi.append(document)
+        humans = document.human_annotators
+        self.humans.update(humans)
+        if len(humans) >= 2:
+            self.multi.append(document.document)
 
     def merge(self, other: AgreementTally) -> None:
         """Add the documents `other` was fed (after those fed to this one)."""
@@ -492,7 +494,7 @@ def agreement_summary(corpus: Corpus) -> dict:
     Raises `loader.InvalidDocuments` if the corpus is invalid.
     """
     tally = AgreementTally()
-    for document in corpus.valid_documents():
+    for document in corpus.valid_loaded():
         tally.add(document)
     return tally.summary()
 

@@ -497,7 +497,7 @@ def _datasheet(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     statistics = Statistics()
     for loaded in Corpus(root).documents():
-        statistics.add(loaded.document)
+        statistics.add(loaded)
     return _regenerate_block(root / DATASHEET, BLOCK, statistics.render(), args.check, "datasheet")
 
 

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from tsr_news.agreement import AgreementTally
-from tsr_news.model import LABEL_FIELD, LABEL_INVENTORY, LAYER_KINDS, Document
+from tsr_news.model import LABEL_FIELD, LABEL_INVENTORY, LAYER_KINDS
 from tsr_news.schemas import taxonomy
+
+if TYPE_CHECKING:
+    from tsr_news.loader import LoadedDocument
 
 DATASHEET = "DATASHEET.md"
 BLOCK = "stats"
@@ -46,16 +50,17 @@ class Statistics:
     def agreement_summary(self, summary: dict) -> None:
         self._agreement_summary = summary
 
-    def add(self, document: Document) -> None:
+    def add(self, document: LoadedDocument) -> None:
+        """Count one valid document (from its JSON values: no typed model needed)."""
         self.documents += 1
         self.agreement.add(document)
         for name, counter in self.by.items():
-            counter[getattr(document.meta, name)] += 1
+            counter[document.meta.get(name)] += 1
         if document.gold is not None:
             self.annotated += 1
-            for kind in LAYER_KINDS:
-                for item in document.gold.items(kind):
-                    self.items[kind][getattr(item, LABEL_FIELD[kind])] += 1
+            for kind, layer in document.gold["layers"].items():
+                field_name = LABEL_FIELD[kind]
+                self.items[kind].update(item[field_name] for item in layer["items"])
 
     def merge(self, other: Statistics) -> None:
         """Add the counts of `other` (of other documents, counted in another process)."""

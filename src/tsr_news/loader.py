@@ -27,7 +27,7 @@ import orjson
 from tsr_news import checks, schemaerrors
 from tsr_news.jsonpointer import line_of, pointer
 from tsr_news.layout import Inventory, Layout, scan
-from tsr_news.model import AnnotationFile, Document, DocumentMeta, from_json
+from tsr_news.model import AnnotationFile, Document, DocumentMeta, from_json, human_annotators
 from tsr_news.problems import Problem
 from tsr_news.schemas import (
     ANNOTATION_SCHEMA,
@@ -68,6 +68,13 @@ class LoadedDocument:
     @property
     def valid(self) -> bool:
         return not self.problems and self.meta is not None and self.text is not None
+
+    @property
+    def human_annotators(self) -> list[str]:
+        """The annotators whose layers here are all human work (`Document.human_annotators`)."""
+        return human_annotators(
+            {a: [layer["origin"] for layer in d["layers"].values()] for a, d in self.layers.items()}
+        )
 
     @cached_property
     def document(self) -> Document | None:
@@ -174,7 +181,12 @@ class Corpus:
             yield result
 
     def valid_documents(self, only: Iterable[str] | None = None) -> list[Document]:
-        """The selected documents, for commands that need valid data to work on.
+        """The selected documents, typed, for commands that need valid data to work on;
+        raises as `valid_loaded` does."""
+        return [loaded.document for loaded in self.valid_loaded(only)]
+
+    def valid_loaded(self, only: Iterable[str] | None = None) -> list[LoadedDocument]:
+        """The selected documents as loaded, all valid.
 
         Raises `UnknownDocument` for an id the corpus does not hold (a usage error) and
         `InvalidDocuments` with every problem when any selected document is invalid.
@@ -186,8 +198,8 @@ class Corpus:
         documents, problems = [], []
         for loaded in self.documents(only):
             problems.extend(loaded.problems)
-            if loaded.document is not None:
-                documents.append(loaded.document)
+            if loaded.valid:
+                documents.append(loaded)
         if problems:
             raise InvalidDocuments(problems)
         return documents

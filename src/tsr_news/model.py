@@ -228,11 +228,17 @@ class Document:
     @property
     def human_annotators(self) -> list[str]:
         """The annotators whose layers here are all human work (no model's prediction)."""
-        return sorted(
-            a
-            for a, annotations in self.layers.items()
-            if all(layer.origin == "human" for layer in annotations.layers.values())
+        return human_annotators(
+            {a: [layer.origin for layer in f.layers.values()] for a, f in self.layers.items()}
         )
+
+
+def human_annotators(origins: dict[str, list[str]]) -> list[str]:
+    """Of `origins` (annotator -> the origin of each of their layers of a document), the
+    annotators whose layers are all human work, sorted."""
+    return sorted(
+        a for a, layer_origins in origins.items() if all(o == "human" for o in layer_origins)
+    )
 
 
 # -- generic conversion between JSON values and the dataclasses above --------------------------

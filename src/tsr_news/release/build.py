@@ -1,11 +1,12 @@
 """The build: a valid corpus in, `build/tsr-news-X.Y.Z/` out, atomically and reproducibly.
 
 `build` makes one pass over the corpus: each document is read, checked and turned into its
-release rows (`release_part`) in worker processes (`Corpus.map`, `--jobs`), and the parts come
-back in doc_id order to `write_release`, the one writer of releases (`rehydrate` feeds it
-documents rebuilt from a text-withheld release, so both give the same bytes for the same
-corpus). The writer streams each part's rows into the Parquet file of every config for its
-split, and adds it to the content digest and the statistics. Then the card, the Croissant
+release rows (`part.release_part`, JSON lines) in worker processes (`Corpus.map`, `--jobs`),
+and the parts come back in doc_id order to `write_release`, the one writer of releases
+(`rehydrate` feeds it documents rebuilt from a text-withheld release, so both give the same
+bytes for the same corpus). The writer streams each part's rows into the Parquet file of
+every config for its split (`parquet`, through Arrow's JSON reader: `arrow`), and adds it to
+the content digest and the statistics. Then the card, the Croissant
 file, the manifest and SHA256SUMS are written from what the pass recorded. Everything goes
 into a temporary directory that replaces the previous release by rename only when complete
 (`atomic`); a document with problems stops the writing, the pass goes on to report every
@@ -26,30 +27,23 @@ import os
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
-from functools import cache, partial
+from functools import partial
 from pathlib import Path
 
 from tsr_news import __version__
 from tsr_news.datasheet import DATASHEET, Statistics
-from tsr_news.loader import Corpus, LoadedDocument
-from tsr_news.model import Document
+from tsr_news.loader import Corpus
 from tsr_news.problems import Problem
 from tsr_news.release import croissant
 from tsr_news.release.atomic import replace_directory
 from tsr_news.release.card import DEFAULT_SHEET, write_card
-from tsr_news.release.encode import Encode, encoder
-from tsr_news.release.features import CONFIGS, features
+from tsr_news.release.digest import ContentDigest
+from tsr_news.release.features import features
 from tsr_news.release.inputs import input_digest, record_inputs, release_inputs
-from tsr_news.release.manifest import (
-    MANIFEST,
-    ContentDigest,
-    source_of,
-    write_manifest,
-    write_sha256sums,
-)
+from tsr_news.release.manifest import MANIFEST, source_of, write_manifest, write_sha256sums
 from tsr_news.release.parquet import ParquetFile, shard_name
-from tsr_news.release.rows import rows
-from tsr_news.release.withhold import withhold
+from tsr_news.release.part import DocumentPart, checked_part
+from tsr_news.release.rows import CONFIGS
 from tsr_news.schemas import taxonomy
 
 # Test hook: seconds to sleep after each Parquet file is complete, so a test can kill the
@@ -93,41 +87,6 @@ def release_name(withheld: bool = False) -> str:
     return f"tsr-news-{__version__}{WITHHELD_SUFFIX if withheld else ''}"
 
 
-@dataclass(frozen=True)
-class DocumentPart:
-    """What one document contributes to a release, made where the document was checked."""
-
-    split: str
-    rows: dict[str, list[dict]]  # config -> encoded rows, text blanked if withheld
-    digest_line: bytes  # its line of the content digest (of the full text, even if withheld)
-    statistics: Statistics  # the counts of this one document
-
-
-def release_part(document: Document, withhold_text: bool) -> DocumentPart:
-    rows_of, digest_line = {}, b""
-    for config in CONFIGS:
-        encode = _encoder(config)
-        out = rows_of[config] = []
-        for row in rows(document, config):
-            if config == "documents":
-                digest_line = ContentDigest.line(row)
-            out.append(encode(withhold(row, config) if withhold_text else row))
-    statistics = Statistics()
-    statistics.add(document)
-    return DocumentPart(document.meta.split, rows_of, digest_line, statistics)
-
-
-@cache
-def _encoder(config: str) -> Encode:
-    return encoder(features(config))
-
-
-def _checked_part(loaded: LoadedDocument, withhold_text: bool):
-    """A worker's answer for one document: its problems, and its part if it has none."""
-    part = release_part(loaded.document, withhold_text) if loaded.valid else None
-    return loaded.problems, part
-
-
 def build(root: Path, out: Path, withhold_text: bool = False, jobs: int = 1) -> Release:
     """Check the corpus at `root` and compile it to `out/tsr-news-X.Y.Z[-withheld]/`, in one
     pass on `jobs` processes (the bytes are the same for any number). Raises InvalidCorpus,
@@ -146,7 +105,7 @@ def build(root: Path, out: Path, withhold_text: bool = False, jobs: int = 1) -> 
     problems: list[Problem] = []
 
     def checked_parts() -> Iterator[DocumentPart]:
-        work = partial(_checked_part, withhold_text=withhold_text)
+        work = partial(checked_part, withhold_text=withhold_text)
         for found, part in corpus.map(work, jobs=jobs):
             problems.extend(found)
             if part is not None and not problems:
@@ -223,12 +182,11 @@ def _write_data(
     digest, statistics = ContentDigest(), Statistics()
     files: dict[tuple[str, str], ParquetFile] = {}
     for part in parts:
-        for config, config_rows in part.rows.items():
-            if config_rows and (config, part.split) not in files:
+        for config, lines in part.rows.items():
+            if (config, part.split) not in files:
                 path = release / "data" / config / shard_name(part.split)
                 files[config, part.split] = ParquetFile(path, features(config))
-            for row in config_rows:
-                files[config, part.split].add(row)
+            files[config, part.split].add(lines)
         digest.add_line(part.digest_line)
         statistics.merge(part.statistics)
     for key in sorted(files):

@@ -19,7 +19,6 @@ from datasets import ClassLabel, Features, List, Value
 from tsr_news.schemas import taxonomy
 
 DEFAULT_CONFIG = "documents"
-CONFIGS = ("documents", "entities", "quotes", "measures", "ner")
 
 STRING = Value("string")
 INT = Value("int64")
@@ -158,7 +157,7 @@ def ner() -> Features:
 
 @cache
 def features(config: str) -> Features:
-    """The features of one config (one of CONFIGS)."""
+    """The features of one config (one of rows.CONFIGS)."""
     return {
         "documents": documents,
         "entities": entities,

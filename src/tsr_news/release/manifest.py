@@ -1,12 +1,9 @@
-"""What a release holds and where it came from: manifest.json, SHA256SUMS, content digest.
+"""What a release holds and where it came from: manifest.json and SHA256SUMS.
 
-The content digest identifies the corpus content independently of how it is encoded: the
-sha256 over one canonical JSON line per document (doc_id order) holding its full `documents`
-row: metadata, text, `text_sha256`, annotated layers and the gold items, label names not ids
-(keys sorted, no insignificant white space, UTF-8). It covers exactly what a release carries,
-so it can be recomputed from a release: two releases with the same digest hold the same data.
-A text-withheld release carries the digest of the full content (its manifest says
-`text_withheld: true`), so the release rehydrated from it can be checked against it.
+The manifest records the content digest (`digest`): it covers exactly what a release
+carries, so two releases with the same digest hold the same data, and a text-withheld
+release (`text_withheld: true`) carries the digest of the full content, against which the
+release rehydrated from it is checked.
 """
 
 from __future__ import annotations
@@ -22,38 +19,10 @@ import pyarrow
 
 import tsr_news
 from tsr_news.datasheet import Statistics
+from tsr_news.release.digest import ContentDigest
 
 MANIFEST = "manifest.json"
 SHA256SUMS = "SHA256SUMS"
-
-
-class ContentDigest:
-    """The logical content digest, fed one document at a time."""
-
-    algorithm = (
-        "sha256 over canonical JSON lines of the full documents row (text included, label "
-        "names) per document, doc_id order"
-    )
-
-    def __init__(self) -> None:
-        self._hash = hashlib.sha256()
-
-    @staticmethod
-    def line(row: dict) -> bytes:
-        """The digest's line for one document's `documents` row (unwithheld)."""
-        line = json.dumps(row, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return line.encode("utf-8") + b"\n"
-
-    def add(self, row: dict) -> None:
-        """Add one document's `documents` row (`rows.rows(document, "documents")`, unwithheld)."""
-        self.add_line(self.line(row))
-
-    def add_line(self, line: bytes) -> None:
-        """Add a line made by `line` (in a worker process, say); documents in doc_id order."""
-        self._hash.update(line)
-
-    def hexdigest(self) -> str:
-        return self._hash.hexdigest()
 
 
 def sha256_file(path: Path) -> str:

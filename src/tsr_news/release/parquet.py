@@ -1,9 +1,9 @@
 """Deterministic, streaming Parquet files: one writer per (config, split) file.
 
-Rows are buffered per file and written in row groups of `ROW_GROUP_ROWS`, so memory is
-bounded by one row group per open file however large the corpus. Every writer option that
-shapes the bytes is fixed here (compression and its level, dictionary encoding, statistics,
-format and data page versions, no page index); `created_by` is pyarrow's constant
+Rows are buffered per file, as JSON lines, and written in row groups of `ROW_GROUP_ROWS`, so
+memory is bounded by a few row groups per open file however large the corpus. Every writer
+option that shapes the bytes is fixed here (compression and its level, dictionary encoding,
+statistics, format and data page versions, no page index); `created_by` is pyarrow's constant
 "parquet-cpp-arrow version X", and pyarrow is pinned exactly, so the same rows give the same
 bytes. The Arrow schema comes from the `datasets.Features` (`features.arrow_schema`), which
 embeds them under the `huggingface` metadata key.
@@ -14,11 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 from datasets import Features
 
+from tsr_news.release.arrow import table
+from tsr_news.release.part import JsonLines
+
 ROW_GROUP_ROWS = 1000
+GROUPS_PER_PARSE = 4  # row groups parsed at once: more work per call to the JSON reader
 WRITER_OPTIONS = {
     "compression": "zstd",
     "compression_level": 3,  # zstd's default: level 9 made compression the build's bottleneck
@@ -38,24 +41,32 @@ def shard_name(split: str, index: int = 0, count: int = 1) -> str:
 
 @dataclass
 class ParquetFile:
-    """One Parquet file being written: encoded rows in, row groups out."""
+    """One Parquet file being written: rows in as JSON lines, row groups out.
+
+    Row groups are exactly `ROW_GROUP_ROWS` rows (the last one fewer) and each column of a
+    row group is written from one Arrow chunk, so the bytes do not depend on how the rows
+    arrived (which document, which worker, how many jobs)."""
 
     path: Path
     features: Features
     rows: int = 0
     num_bytes: int = 0  # Arrow (in-memory) size of the data: the card's `num_bytes`
-    _buffer: list[dict] = field(default_factory=list)
+    _lines: list[bytes] = field(default_factory=list)
+    _buffered: int = 0
+    _longest: int = 0
     _writer: pq.ParquetWriter = field(init=False)
 
     def __post_init__(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._writer = pq.ParquetWriter(self.path, self.features.arrow_schema, **WRITER_OPTIONS)
 
-    def add(self, row: dict) -> None:
-        """Add one row, encoded (`encode.encoder`): label ids, not names."""
-        self._buffer.append(row)
-        if len(self._buffer) >= ROW_GROUP_ROWS:
-            self._flush()
+    def add(self, lines: JsonLines) -> None:
+        """Add the rows of one document (label names: `arrow` encodes them)."""
+        self._lines.append(lines.data)
+        self._buffered += lines.rows
+        self._longest = max(self._longest, lines.longest)
+        if self._buffered >= ROW_GROUP_ROWS * GROUPS_PER_PARSE:
+            self._write(keep_remainder=True)
 
     def close(self) -> None:
         """Write what is buffered and close (the build fsyncs the whole tree before renaming).
@@ -63,13 +74,30 @@ class ParquetFile:
         A file without rows has its schema and no row group (`datasets` reads a row group of
         zero rows as a batch size of zero and fails).
         """
-        if self._buffer:
-            self._flush()
+        if self._buffered:
+            self._write(keep_remainder=False)
         self._writer.close()
 
-    def _flush(self) -> None:
-        table = pa.Table.from_pylist(self._buffer, schema=self.features.arrow_schema)
-        self._writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
-        self.rows += table.num_rows
-        self.num_bytes += table.nbytes
-        self._buffer.clear()
+    def _write(self, keep_remainder: bool) -> None:
+        """Parse the buffered lines and write them as whole row groups; unless this is the
+        end, keep the rows short of a whole group buffered (as lines) for the next."""
+        data = b"".join(self._lines)
+        whole = self._buffered - self._buffered % ROW_GROUP_ROWS
+        count = whole if keep_remainder else self._buffered
+        cut = _offset_after_line(data, count)
+        parsed = table(data[:cut], self.features, self._longest)
+        for start in range(0, count, ROW_GROUP_ROWS):
+            group = parsed.slice(start, ROW_GROUP_ROWS).combine_chunks()
+            self._writer.write_table(group, row_group_size=ROW_GROUP_ROWS)
+            self.num_bytes += group.nbytes
+        self.rows += count
+        self._lines = [data[cut:]] if cut < len(data) else []
+        self._buffered -= count
+
+
+def _offset_after_line(data: bytes, count: int) -> int:
+    """The offset just after the `count`-th line of `data`."""
+    offset = 0
+    for _ in range(count):
+        offset = data.index(b"\n", offset) + 1
+    return offset

@@ -6,8 +6,10 @@ restores them here. Every file is checked against the release's `text_sha256` be
 is written: a missing or different file is refused (`RefusedTexts`), since offsets into any
 other text would silently point at the wrong characters.
 
-The typed Documents are rebuilt from the withheld `documents` config and the texts (span texts
-are `text[start:end]` by the scheme's rule) and written by `build.write_release`, the writer
+The documents are rebuilt from the withheld `documents` config and the texts (span texts are
+`text[start:end]` by the scheme's rule), in the form the corpus files have (through the typed
+model, which drops the nulls Parquet gives absent optional keys), and written by
+`build.write_release`, the writer
 `build` uses, so a rehydrated release is byte-identical to a full build of the same corpus
 with the same tools. While writing, the documents' content digest is checked against the one
 the withheld release carries (the full content's): a difference aborts the write.
@@ -29,10 +31,13 @@ import pyarrow.parquet as pq
 from datasets import ClassLabel, Features, List
 
 from tsr_news import __version__
-from tsr_news.model import ITEM_TYPES, AnnotationFile, Document, DocumentMeta, Layer, from_json
-from tsr_news.release.build import Provenance, Release, release_part, write_release
+from tsr_news.loader import LoadedDocument
+from tsr_news.model import ITEM_TYPES, AnnotationFile, DocumentMeta, Layer, from_json, to_json
+from tsr_news.release.build import Provenance, Release, write_release
 from tsr_news.release.card import CARD, datasheet_of
-from tsr_news.release.manifest import MANIFEST, ContentDigest, sha256_file
+from tsr_news.release.digest import ContentDigest
+from tsr_news.release.manifest import MANIFEST, sha256_file
+from tsr_news.release.part import release_part
 from tsr_news.release.rows import rows
 from tsr_news.release.withhold import fill_spans
 from tsr_news.schemas import META_SCHEMA, load_schema
@@ -159,8 +164,8 @@ def _decode(feature, value):
     return value
 
 
-def _document(row: dict, text: str) -> Document:
-    """The typed Document a withheld `documents` row and its verified text stand for."""
+def _document(row: dict, text: str) -> LoadedDocument:
+    """The document a withheld `documents` row and its verified text stand for."""
     row = fill_spans(row, text)
     meta = from_json(DocumentMeta, {**row, "schema_version": _meta_schema_version()})
     gold = None
@@ -173,8 +178,8 @@ def _document(row: dict, text: str) -> Document:
             )
             for kind in row["annotated_layers"]
         }
-        gold = AnnotationFile(row["doc_id"], row["text_sha256"], layers)
-    return Document(meta=meta, text=text, gold=gold, layers={})
+        gold = AnnotationFile(row["doc_id"], row["text_sha256"], layers).to_json()
+    return LoadedDocument(row["doc_id"], [], 0, meta=to_json(meta), text=text, gold=gold)
 
 
 def _meta_schema_version() -> int:
@@ -183,8 +188,8 @@ def _meta_schema_version() -> int:
 
 
 def _digest_checked(
-    documents: Iterable[Document], expected: str, release: Path
-) -> Iterator[Document]:
+    documents: Iterable[LoadedDocument], expected: str, release: Path
+) -> Iterator[LoadedDocument]:
     """Yield `documents`; after the last, raise ContentMismatch (inside the writer, so it
     aborts the write) unless their content digest is `expected`."""
     digest = ContentDigest()

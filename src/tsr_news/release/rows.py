@@ -1,24 +1,32 @@
-"""One document -> its rows in every config, as plain Python values with label strings.
+"""One document -> its rows in every config, as JSON values with label names.
 
-Rows are derived from the typed model and keyed exactly like the features (`features.py`);
-`Features.encode_example` later turns label strings into ClassLabel ids and absent optional
-keys into nulls. Only the gold annotations are released (per-annotator layers are working
-material). Row order is the document's annotation order, and documents come in doc_id order,
-so the files are reproducible.
+Rows are made from the document's checked JSON values (`loader.LoadedDocument`: metadata,
+text, gold file) and keyed exactly like the features (`features.py`); the build serialises
+them as JSON lines, and `arrow` turns the lines into tables, label names into ClassLabel ids
+and absent optional keys into nulls. The JSON values need no conversion: the schema admits
+exactly the keys the features have, so building the typed model here would only cost time.
+Only the gold annotations are released (per-annotator layers are working material). Row order
+is the document's annotation order, and documents come in doc_id order, so the files are
+reproducible.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from tsr_news.model import LAYER_KINDS, Document, Entity, to_json
+from tsr_news.model import LAYER_KINDS
 from tsr_news.release.tokenize import TOKEN, pieces
 
+if TYPE_CHECKING:
+    from tsr_news.loader import LoadedDocument
+
+CONFIGS = ("documents", "entities", "quotes", "measures", "ner")
 BEGIN, INSIDE, OUTSIDE = "B-", "I-", "O"
 
 
-def rows(document: Document, config: str) -> Iterator[dict]:
-    """The rows of `document` in `config` (one of features.CONFIGS)."""
+def rows(document: LoadedDocument, config: str) -> Iterator[dict]:
+    """The rows of the valid `document` in `config` (one of CONFIGS)."""
     return {
         "documents": _documents,
         "entities": _entities,
@@ -28,72 +36,78 @@ def rows(document: Document, config: str) -> Iterator[dict]:
     }[config](document)
 
 
-def _items(document: Document, kind: str) -> tuple:
-    return document.gold.items(kind) if document.gold else ()
+def _layers(document: LoadedDocument) -> dict:
+    return document.gold["layers"] if document.gold is not None else {}
 
 
-def _documents(document: Document) -> Iterator[dict]:
-    meta = to_json(document.meta)
+def _items(document: LoadedDocument, kind: str) -> list[dict]:
+    layer = _layers(document).get(kind)
+    return layer["items"] if layer is not None else []
+
+
+def _documents(document: LoadedDocument) -> Iterator[dict]:
+    meta = dict(document.meta)
     del meta["schema_version"]  # the metadata file's format version, not a fact of the article
-    text_sha256 = meta.pop("text_sha256")
+    layers = _layers(document)
     yield {
         **meta,
         "text": document.text,
-        "text_sha256": text_sha256,
-        "annotated_layers": [k for k in LAYER_KINDS if document.gold and k in document.gold.layers],
-        **{kind: to_json(_items(document, kind)) for kind in LAYER_KINDS},
+        "annotated_layers": [kind for kind in LAYER_KINDS if kind in layers],
+        **{kind: _items(document, kind) for kind in LAYER_KINDS},
     }
 
 
-def _entities(document: Document) -> Iterator[dict]:
+def _entities(document: LoadedDocument) -> Iterator[dict]:
     for entity in _items(document, "entities"):
-        yield {"doc_id": document.doc_id, **to_json(entity)}
+        yield {"doc_id": document.doc_id, **entity}
 
 
-def _refs(by_id: dict[str, Entity], ids: tuple[str, ...]) -> list[str | None]:
-    return [by_id[i].ref for i in ids]
+def _refs(document: LoadedDocument) -> dict[str, str | None]:
+    """Entity id -> the entity's `ref` (None when it has none)."""
+    return {e["id"]: e.get("ref") for e in _items(document, "entities")}
 
 
-def _quotes(document: Document) -> Iterator[dict]:
-    by_id = {e.id: e for e in _items(document, "entities")}
+def _quotes(document: LoadedDocument) -> Iterator[dict]:
+    ref = _refs(document)
     for quote in _items(document, "quotes"):
         yield {
             "doc_id": document.doc_id,
-            **to_json(quote),
-            "speaker_refs": _refs(by_id, quote.speaker_ids),
+            **quote,
+            "speaker_refs": [ref[i] for i in quote["speaker_ids"]],
         }
 
 
-def _measures(document: Document) -> Iterator[dict]:
-    by_id = {e.id: e for e in _items(document, "entities")}
+def _measures(document: LoadedDocument) -> Iterator[dict]:
+    ref = _refs(document)
     for measure in _items(document, "measures"):
         yield {
             "doc_id": document.doc_id,
-            **to_json(measure),
-            "actor_refs": _refs(by_id, measure.actor_ids),
-            "target_refs": _refs(by_id, measure.target_ids),
+            **measure,
+            "actor_refs": [ref[i] for i in measure["actor_ids"]],
+            "target_refs": [ref[i] for i in measure["target_ids"]],
         }
 
 
-def _ner(document: Document) -> Iterator[dict]:
+def _ner(document: LoadedDocument) -> Iterator[dict]:
     """Tokens and BIO tags, for documents whose gold has an entities layer.
 
     A document without one is left out rather than tagged all `O`: unannotated is not "no
     entities". Noise spans are left out of the token sequence.
     """
-    if document.gold is None or "entities" not in document.gold.layers:
+    if "entities" not in _layers(document):
         return
     entities = _items(document, "entities")
-    labels = {e.start: e.label for e in entities}
+    text = document.text
+    labels = {e["start"]: e["label"] for e in entities}
     tokens, tags = [], []
     # entities are flat and their ends are cuts, so a piece starting where an entity does is
     # that entity: its first token is B-, the others I-; tokens of other pieces are O
     for start, end in pieces(
-        document.text,
-        boundaries=[offset for e in entities for offset in (e.start, e.end)],
-        left_out=[(n.start, n.end) for n in _items(document, "noise")],
+        text,
+        boundaries=[offset for e in entities for offset in (e["start"], e["end"])],
+        left_out=[(n["start"], n["end"]) for n in _items(document, "noise")],
     ):
-        words = TOKEN.findall(document.text, start, end)
+        words = TOKEN.findall(text, start, end)
         tokens += words
         label = labels.get(start)
         if label is None:
