@@ -2,7 +2,7 @@
 
 Converting rows to Arrow in Python (`Table.from_pylist`, label by label) cost more than all
 the rest of a build. Instead the rows travel as JSON lines (`orjson`, in the worker that made
-them) and Arrow's own JSON reader parses them, in C++ and on all cores, against the features'
+them) and Arrow's own JSON reader parses them, in C++, against the features'
 schema with every ClassLabel read as its name; `_encode` then swaps names for ids with one
 vectorised lookup per label column, however deeply it is nested (labels inside records
 inside lists). An absent optional key is read as null, as `datasets` would encode it.
@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 import pyarrow.json as pj
 from datasets import ClassLabel, Features, List
 
-MIN_BLOCK_BYTES = 1 << 22  # the JSON reader's unit of parallel work; a line must fit in one
+MIN_BLOCK_BYTES = 1 << 22  # the JSON reader's unit of work; a line must fit in one block
 
 
 def table(lines: bytes, features: Features, longest_line: int) -> pa.Table:
@@ -23,7 +23,11 @@ def table(lines: bytes, features: Features, longest_line: int) -> pa.Table:
     `features.arrow_schema`, each column in one chunk."""
     parsed = pj.read_json(
         pa.BufferReader(lines),
-        read_options=pj.ReadOptions(block_size=max(MIN_BLOCK_BYTES, longest_line + 1)),
+        # one thread: the build's worker processes already keep the cores busy (with threads
+        # the build was slower and its memory larger)
+        read_options=pj.ReadOptions(
+            use_threads=False, block_size=max(MIN_BLOCK_BYTES, longest_line + 1)
+        ),
         parse_options=pj.ParseOptions(
             explicit_schema=_named(features), unexpected_field_behavior="error"
         ),

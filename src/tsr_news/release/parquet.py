@@ -1,7 +1,7 @@
 """Deterministic, streaming Parquet files: one writer per (config, split) file.
 
 Rows are buffered per file, as JSON lines, and written in row groups of `ROW_GROUP_ROWS`, so
-memory is bounded by a few row groups per open file however large the corpus. Every writer
+memory is bounded by about one row group per open file however large the corpus. Every writer
 option that shapes the bytes is fixed here (compression and its level, dictionary encoding,
 statistics, format and data page versions, no page index); `created_by` is pyarrow's constant
 "parquet-cpp-arrow version X", and pyarrow is pinned exactly, so the same rows give the same
@@ -21,7 +21,6 @@ from tsr_news.release.arrow import table
 from tsr_news.release.part import JsonLines
 
 ROW_GROUP_ROWS = 1000
-GROUPS_PER_PARSE = 4  # row groups parsed at once: more work per call to the JSON reader
 WRITER_OPTIONS = {
     "compression": "zstd",
     "compression_level": 3,  # zstd's default: level 9 made compression the build's bottleneck
@@ -65,7 +64,7 @@ class ParquetFile:
         self._lines.append(lines.data)
         self._buffered += lines.rows
         self._longest = max(self._longest, lines.longest)
-        if self._buffered >= ROW_GROUP_ROWS * GROUPS_PER_PARSE:
+        if self._buffered >= ROW_GROUP_ROWS:
             self._write(keep_remainder=True)
 
     def close(self) -> None:
