@@ -52,3 +52,18 @@ def test_text_report_line_names_path_pointer_and_message(case: BadInput, corpus,
     assert run.exit_code == 1
     lines = [line for line in run.out.splitlines() if f"[{case.code}]" in line]
     assert any(line.startswith(case.path + ":") and case.message in line for line in lines), run.out
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_bad_input_is_reported_alike_by_worker_processes(case: BadInput, corpus, monkeypatch):
+    """The parallel path (`--jobs 2`, one document per chunk) reports exactly what one process
+    does, cross-document problems included (a straddling story cluster was once lost)."""
+    from tsr_news import loader
+    from tsr_news.validate import validate
+
+    case.breaks(corpus)
+    monkeypatch.setattr(loader, "PARALLEL_MIN_DOCUMENTS", 0)
+    monkeypatch.setattr(loader, "CHUNK_DOCUMENTS", 1)
+    serial = validate(corpus, jobs=1)
+    assert not serial.valid
+    assert validate(corpus, jobs=2) == serial

@@ -424,10 +424,14 @@ def _start_worker(root: Path, inventory: Inventory) -> None:
 
 
 def _work_on_chunk(work: Callable[[LoadedDocument], R], doc_ids: list[str]) -> list[tuple]:
+    """Each document's result, with the (cluster, split) its loading learned, for the parent's
+    cross-document check (`_straddling`)."""
     corpus = _worker_corpus
-    return [
-        (doc_id, corpus._splits.pop(doc_id, None), work(corpus._load(doc_id))) for doc_id in doc_ids
-    ]
+    answers = []
+    for doc_id in doc_ids:
+        result = work(corpus._load(doc_id))  # first: loading is what records the split
+        answers.append((doc_id, corpus._splits.pop(doc_id, None), result))
+    return answers
 
 
 def _utf8_problem(path: str, data: bytes, error: UnicodeDecodeError) -> Problem:
