@@ -723,6 +723,13 @@ def _bytes(path_of, change):
     return inject
 
 
+def _first_half(data: bytes) -> bytes:
+    """The first half of a UTF-8 file, cut between characters: a cut inside one is reported,
+    rightly, as invalid UTF-8 (another kind of error)."""
+    text = data.decode("utf-8")
+    return text[: len(text) // 2].encode("utf-8")
+
+
 def _items(doc: Doc, kind: str) -> list[dict]:
     return doc.gold["layers"][kind]["items"]
 
@@ -858,7 +865,7 @@ CATALOGUE: list[ErrorKind] = [
     ErrorKind(
         "malformed JSON", "json-syntax", _bytes(_meta, lambda b: b.replace(b'",\n', b'"\n', 1))
     ),
-    ErrorKind("truncated file", "json-truncated", _bytes(_gold, lambda b: b[: len(b) // 2])),
+    ErrorKind("truncated file", "json-truncated", _bytes(_gold, _first_half)),
     ErrorKind("UTF-8 BOM", "utf8-bom", _bytes(_meta, lambda b: b"\xef\xbb\xbf" + b)),
     ErrorKind(
         "invalid UTF-8 in JSON",
