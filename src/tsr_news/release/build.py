@@ -6,8 +6,8 @@ and the parts come back in doc_id order to `write_release`, the one writer of re
 (`rehydrate` feeds it documents rebuilt from a text-withheld release, so both give the same
 bytes for the same corpus). The writer streams each part's rows into the Parquet file of
 every config for its split (`parquet`, through Arrow's JSON reader: `arrow`), and adds it to
-the content digest and the statistics. Then the card, the Croissant
-file, the manifest and SHA256SUMS are written from what the pass recorded. Everything goes
+the content digest and the statistics. Then the card, the Croissant file, the manifest and
+SHA256SUMS are written from what the pass recorded. Everything goes
 into a temporary directory that replaces the previous release by rename only when complete
 (`atomic`); a document with problems stops the writing, the pass goes on to report every
 problem, and the temporary directory is dropped. Memory is bounded: one row group per open

@@ -31,10 +31,6 @@ class ContentDigest:
         """The digest's line for one document's `documents` row (unwithheld)."""
         return orjson.dumps(row, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
 
-    def add(self, row: dict) -> None:
-        """Add one document's `documents` row (`rows.rows(document, "documents")`, unwithheld)."""
-        self.add_line(self.line(row))
-
     def add_line(self, line: bytes) -> None:
         """Add a line made by `line` (in a worker process, say); documents in doc_id order."""
         self._hash.update(line)

@@ -9,10 +9,10 @@ other text would silently point at the wrong characters.
 The documents are rebuilt from the withheld `documents` config and the texts (span texts are
 `text[start:end]` by the scheme's rule), in the form the corpus files have (through the typed
 model, which drops the nulls Parquet gives absent optional keys), and written by
-`build.write_release`, the writer
-`build` uses, so a rehydrated release is byte-identical to a full build of the same corpus
-with the same tools. While writing, the documents' content digest is checked against the one
-the withheld release carries (the full content's): a difference aborts the write.
+`build.write_release`, the writer `build` uses, so a rehydrated release is byte-identical to
+a full build of the same corpus with the same tools. While writing, the parts' content digest
+is checked against the one the withheld release carries (the full content's): a difference
+aborts the write.
 
 The release does not carry who annotated the gold layers, and nothing the writer produces
 depends on it: the rebuilt layers name their annotator `UNRECORDED` and their origin `human`
@@ -37,8 +37,7 @@ from tsr_news.release.build import Provenance, Release, write_release
 from tsr_news.release.card import CARD, datasheet_of
 from tsr_news.release.digest import ContentDigest
 from tsr_news.release.manifest import MANIFEST, sha256_file
-from tsr_news.release.part import release_part
-from tsr_news.release.rows import rows
+from tsr_news.release.part import DocumentPart, release_part
 from tsr_news.release.withhold import fill_spans
 from tsr_news.schemas import META_SCHEMA, load_schema
 
@@ -93,10 +92,10 @@ def rehydrate(release: Path, raw: Path, out: Path) -> Release:
     except ValueError as error:
         raise NotAWithheldRelease(f"{release / CARD}: {error}") from None
     documents = (_document(row, _text(raw, row["doc_id"])) for row in _rows(release))
-    checked = _digest_checked(documents, manifest["content_digest"]["sha256"], release)
+    parts = (release_part(document, withhold_text=False) for document in documents)
+    checked = _digest_checked(parts, manifest["content_digest"]["sha256"], release)
     provenance = Provenance(manifest["source"], datasheet, manifest["agreement"])
-    parts = (release_part(document, withhold_text=False) for document in checked)
-    return write_release(parts, provenance, out, withhold_text=False)
+    return write_release(checked, provenance, out, withhold_text=False)
 
 
 def check_texts(release: Path, raw: Path) -> list[TextProblem]:
@@ -188,14 +187,14 @@ def _meta_schema_version() -> int:
 
 
 def _digest_checked(
-    documents: Iterable[LoadedDocument], expected: str, release: Path
-) -> Iterator[LoadedDocument]:
-    """Yield `documents`; after the last, raise ContentMismatch (inside the writer, so it
-    aborts the write) unless their content digest is `expected`."""
+    parts: Iterable[DocumentPart], expected: str, release: Path
+) -> Iterator[DocumentPart]:
+    """Yield `parts`; after the last, raise ContentMismatch (inside the writer, so it aborts
+    the write) unless their content digest is `expected`."""
     digest = ContentDigest()
-    for document in documents:
-        digest.add(next(rows(document, "documents")))
-        yield document
+    for part in parts:
+        digest.add_line(part.digest_line)
+        yield part
     if digest.hexdigest() != expected:
         raise ContentMismatch(
             f"{release}: the documents rebuilt from its files have content digest "
