@@ -18,22 +18,16 @@ import orjson
 def parse_floor(root: Path) -> tuple[int, int]:
     """(documents, bytes read): every .txt read, every .json read and parsed."""
     documents = total = 0
-    for directory, _, names in os.walk(root / "raw"):
-        for name in names:
-            with open(os.path.join(directory, name), "rb") as f:
-                data = f.read()
-            total += len(data)
-            if name.endswith(".json"):
-                orjson.loads(data)
-            elif name.endswith(".txt"):
-                documents += 1
-    for directory, _, names in os.walk(root / "annotations"):
-        for name in names:
-            with open(os.path.join(directory, name), "rb") as f:
-                data = f.read()
-            total += len(data)
-            if name.endswith(".json"):
-                orjson.loads(data)
+    for top in ("raw", "annotations"):
+        for directory, _, names in os.walk(root / top):
+            for name in names:
+                with open(os.path.join(directory, name), "rb") as f:
+                    data = f.read()
+                total += len(data)
+                if name.endswith(".json"):
+                    orjson.loads(data)
+                elif name.endswith(".txt"):
+                    documents += 1
     return documents, total
 
 
