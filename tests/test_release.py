@@ -327,9 +327,10 @@ def test_a_changed_input_is_rebuilt_and_a_broken_one_refused(tmp_path):
 
 def test_build_output_is_the_same_for_any_number_of_jobs(tmp_path, monkeypatch):
     from tsr_news import loader
+    from tsr_news.release import part
 
     monkeypatch.setattr(loader, "PARALLEL_MIN_DOCUMENTS", 0)  # use workers even for 5 documents
-    monkeypatch.setattr(loader, "CHUNK_DOCUMENTS", 2)  # and give each several chunks
+    monkeypatch.setattr(part, "BATCH_DOCUMENTS", 2)  # and give each several batches
     one = build(REPO, tmp_path / "one", jobs=1).path
     two = build(REPO, tmp_path / "two", jobs=2).path
     assert tree(one) == tree(two)

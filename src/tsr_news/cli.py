@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tsr_news import __version__
 from tsr_news.layout import NotACorpus, find_root
-from tsr_news.loader import InvalidDocuments, UnknownDocument
+from tsr_news.loader import InvalidDocuments, UnknownDocument, relax_gc
 from tsr_news.problems import FORMATS, render
 from tsr_news.validate import validate as validate_root
 
@@ -24,6 +24,7 @@ class UsageError(Exception):
 
 
 def main(argv: list[str] | None = None) -> int:
+    relax_gc()
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exit_:  # argparse has printed its usage message

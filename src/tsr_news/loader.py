@@ -1,16 +1,18 @@
 """The one loader: reads corpus files, validating as it goes.
 
-Documents are read one at a time (`Corpus.documents` is a generator), so checking or building
-N documents holds one document in memory, plus one (cluster, split) pair per document for the
-corpus-wide split check. Each file goes through: bytes -> JSON -> JSON Schema -> semantic
-checks. A file that fails a stage is not taken further, and a document with any problem yields
-no `Document`: downstream code only ever sees valid data. The typed `Document` is built only
-when asked for (`LoadedDocument.document`): validating and building a release work on the
-checked JSON values themselves, which is several times faster.
+Documents are read one at a time (`Corpus.documents` is a generator), or a chunk at a time
+(`Corpus.map_batches`), so checking or building N documents holds a few documents in memory,
+plus one (cluster, split) pair per document for the corpus-wide split check. Each file goes
+through: bytes -> JSON -> JSON Schema -> semantic checks. A file that fails a stage is not
+taken further, and a document with any problem yields no `Document`: downstream code only
+ever sees valid data. The typed `Document` is built only when asked for
+(`LoadedDocument.document`): validating and building a release work on the checked JSON
+values themselves, which is several times faster.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -18,7 +20,7 @@ import os
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -147,21 +149,37 @@ class Corpus:
         only: Iterable[str] | None = None,
         jobs: int = 1,
     ) -> Iterator[R]:
-        """`work(document)` for each selected document, in doc_id order, on `jobs` processes.
+        """`work(document)` for each selected document, in doc_id order, on `jobs` processes
+        (`map_batches`, one document at a time)."""
+        for results in self.map_batches(partial(_each, work), only, jobs):
+            yield from results
+
+    def map_batches(
+        self,
+        work: Callable[[list[LoadedDocument]], R],
+        only: Iterable[str] | None = None,
+        jobs: int = 1,
+        size: int | None = None,
+    ) -> Iterator[R]:
+        """`work(documents)` for each run of `size` (default `CHUNK_DOCUMENTS`) selected
+        documents, in doc_id order, on `jobs` processes.
 
         Loading and checking dominate the cost of every whole-corpus command, and documents
         are independent, so they are spread over worker processes in chunks; results come
-        back in doc_id order, so the output is the same for any number of jobs. `work` must
-        be a module-level function (it is pickled) and should return something small.
-        Selections too small to repay starting processes run here.
+        back in doc_id order, so the output is the same for any number of jobs. Work that
+        pays a fixed cost per call (Arrow's JSON reader, say) does it once per chunk. `work`
+        must be a module-level function or a partial of one (it is pickled) and should
+        return something small. Selections too small to repay starting processes run here,
+        in the same chunks.
         """
         doc_ids = self.inventory.doc_ids if only is None else sorted(set(only))
+        size = size or CHUNK_DOCUMENTS
+        chunks = (doc_ids[i : i + size] for i in range(0, len(doc_ids), size))
         if jobs <= 1 or len(doc_ids) < PARALLEL_MIN_DOCUMENTS:
-            for doc_id in doc_ids:
-                yield work(self._load(doc_id))
+            for chunk in chunks:
+                yield work([self._load(doc_id) for doc_id in chunk])
             return
         context = multiprocessing.get_context("spawn")
-        chunks = (doc_ids[i : i + CHUNK_DOCUMENTS] for i in range(0, len(doc_ids), CHUNK_DOCUMENTS))
         with context.Pool(jobs, _start_worker, (self.root, self.inventory)) as pool:
             # at most a few chunks per worker in flight: memory stays bounded when the
             # consumer (a Parquet writer, say) is slower than the workers
@@ -169,16 +187,14 @@ class Corpus:
             for chunk in chunks:
                 pending.append(pool.apply_async(_work_on_chunk, (work, chunk)))
                 if len(pending) >= IN_FLIGHT_PER_JOB * jobs:
-                    yield from self._collect(pending.popleft().get())
+                    yield self._collect(*pending.popleft().get())
             while pending:
-                yield from self._collect(pending.popleft().get())
+                yield self._collect(*pending.popleft().get())
 
-    def _collect(self, answers: list[tuple]) -> Iterator:
-        """A worker's results for one chunk, noting the splits it learned for `_straddling`."""
-        for doc_id, split, result in answers:
-            if split is not None:
-                self._splits[doc_id] = split
-            yield result
+    def _collect(self, splits: dict[str, tuple[str, str]], result: R) -> R:
+        """A worker's result for one chunk, noting the splits it learned for `_straddling`."""
+        self._splits.update(splits)
+        return result
 
     def valid_documents(self, only: Iterable[str] | None = None) -> list[Document]:
         """The selected documents, typed, for commands that need valid data to work on;
@@ -418,20 +434,35 @@ PARALLEL_MIN_DOCUMENTS = 1000
 _worker_corpus: Corpus | None = None
 
 
+def relax_gc() -> None:
+    """Let Python's cycle collector run less often, in a process of ours (the CLI, a worker).
+
+    Reading a corpus makes millions of small JSON values, none of them in a cycle; at the
+    default threshold (700 allocations) the collector keeps re-scanning the documents in
+    hand, which cost a build about a sixth of its time. Process-wide, so the library API
+    leaves it to its caller."""
+    gc.set_threshold(50_000, 20, 20)
+
+
 def _start_worker(root: Path, inventory: Inventory) -> None:
     global _worker_corpus
+    relax_gc()
     _worker_corpus = Corpus(root, inventory)
 
 
-def _work_on_chunk(work: Callable[[LoadedDocument], R], doc_ids: list[str]) -> list[tuple]:
-    """Each document's result, with the (cluster, split) its loading learned, for the parent's
-    cross-document check (`_straddling`)."""
+def _work_on_chunk(
+    work: Callable[[list[LoadedDocument]], R], doc_ids: list[str]
+) -> tuple[dict[str, tuple[str, str]], R]:
+    """The chunk's result, with the (cluster, split) of each document its loading learned, for
+    the parent's cross-document check (`_straddling`)."""
     corpus = _worker_corpus
-    answers = []
-    for doc_id in doc_ids:
-        result = work(corpus._load(doc_id))  # first: loading is what records the split
-        answers.append((doc_id, corpus._splits.pop(doc_id, None), result))
-    return answers
+    documents = [corpus._load(doc_id) for doc_id in doc_ids]  # loading records the splits
+    splits = {d: corpus._splits.pop(d) for d in doc_ids if d in corpus._splits}
+    return splits, work(documents)
+
+
+def _each(work: Callable[[LoadedDocument], R], documents: list[LoadedDocument]) -> list[R]:
+    return [work(document) for document in documents]
 
 
 def _utf8_problem(path: str, data: bytes, error: UnicodeDecodeError) -> Problem:

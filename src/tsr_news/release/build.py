@@ -1,12 +1,12 @@
 """The build: a valid corpus in, `build/tsr-news-X.Y.Z/` out, atomically and reproducibly.
 
-`build` makes one pass over the corpus: each document is read, checked and turned into its
-release rows (`part.release_part`, JSON lines) in worker processes (`Corpus.map`, `--jobs`),
-and the parts come back in doc_id order to `write_release`, the one writer of releases
-(`rehydrate` feeds it documents rebuilt from a text-withheld release, so both give the same
-bytes for the same corpus). The writer streams each part's rows into the Parquet file of
-every config for its split (`parquet`, through Arrow's JSON reader: `arrow`), and adds it to
-the content digest and the statistics. Then the card, the Croissant file, the manifest and
+`build` makes one pass over the corpus: in worker processes (`Corpus.map_batches`, `--jobs`),
+each chunk of documents is read, checked and turned into its release rows as Arrow tables
+(`part.release_batch`), and the batches come back in doc_id order to `write_release`, the one
+writer of releases (`rehydrate` feeds it documents rebuilt from a text-withheld release, so
+both give the same bytes for the same corpus). The writer streams each batch's tables into
+the Parquet file of their config and split (`parquet`), and adds the batch to the content
+digest and the statistics. Then the card, the Croissant file, the manifest and
 SHA256SUMS are written from what the pass recorded. Everything goes
 into a temporary directory that replaces the previous release by rename only when complete
 (`atomic`); a document with problems stops the writing, the pass goes on to report every
@@ -34,15 +34,15 @@ from tsr_news import __version__
 from tsr_news.datasheet import DATASHEET, Statistics
 from tsr_news.loader import Corpus
 from tsr_news.problems import Problem
-from tsr_news.release import croissant
+from tsr_news.release import croissant, part
 from tsr_news.release.atomic import replace_directory
 from tsr_news.release.card import DEFAULT_SHEET, write_card
 from tsr_news.release.digest import ContentDigest
-from tsr_news.release.features import features
+from tsr_news.release.features import features, row_schema
 from tsr_news.release.inputs import input_digest, record_inputs, release_inputs
 from tsr_news.release.manifest import MANIFEST, source_of, write_manifest, write_sha256sums
 from tsr_news.release.parquet import ParquetFile, shard_name
-from tsr_news.release.part import DocumentPart, checked_part
+from tsr_news.release.part import ReleaseBatch, checked_batch
 from tsr_news.release.rows import CONFIGS
 from tsr_news.schemas import taxonomy
 
@@ -104,12 +104,13 @@ def build(root: Path, out: Path, withhold_text: bool = False, jobs: int = 1) -> 
         return _recorded(target)
     problems: list[Problem] = []
 
-    def checked_parts() -> Iterator[DocumentPart]:
-        work = partial(checked_part, withhold_text=withhold_text)
-        for found, part in corpus.map(work, jobs=jobs):
+    def checked_batches() -> Iterator[ReleaseBatch]:
+        schemas = {config: row_schema(config) for config in CONFIGS}
+        work = partial(checked_batch, schemas=schemas, withhold_text=withhold_text)
+        for found, batch in corpus.map_batches(work, jobs=jobs, size=part.BATCH_DOCUMENTS):
             problems.extend(found)
-            if part is not None and not problems:
-                yield part
+            if batch is not None and not problems:
+                yield batch
         problems.extend(corpus.corpus_problems())
         if not problems and not corpus.inventory.doc_ids:
             problems.append(Problem("raw", None, "", "empty-corpus", "no documents to release"))
@@ -118,7 +119,7 @@ def build(root: Path, out: Path, withhold_text: bool = False, jobs: int = 1) -> 
 
     created = not out.exists()
     try:
-        release = write_release(checked_parts(), provenance, out, withhold_text)
+        release = write_release(checked_batches(), provenance, out, withhold_text)
     except InvalidCorpus:
         if created and out.is_dir() and not any(out.iterdir()):
             out.rmdir()  # leave no trace of a refused build
@@ -135,12 +136,13 @@ def _recorded(release: Path) -> Release:
 
 
 def write_release(
-    parts: Iterable[DocumentPart], provenance: Provenance, out: Path, withhold_text: bool
+    batches: Iterable[ReleaseBatch], provenance: Provenance, out: Path, withhold_text: bool
 ) -> Release:
-    """Write `parts` (of valid documents, in doc_id order) as the release `out/<release_name>/`."""
+    """Write `batches` (of valid documents, in doc_id order) as the release
+    `out/<release_name>/`."""
     target = out / release_name(withhold_text)
     with replace_directory(target) as tmp:
-        digest, files, statistics = _write_data(parts, tmp)
+        digest, files, statistics = _write_data(batches, tmp)
         if provenance.agreement is not None:
             statistics.agreement_summary = provenance.agreement
         data_rows = {_rel(f.path, tmp): f.rows for f in files.values()}
@@ -170,9 +172,9 @@ def _rel(path: Path, release: Path) -> str:
 
 
 def _write_data(
-    parts: Iterable[DocumentPart], release: Path
+    batches: Iterable[ReleaseBatch], release: Path
 ) -> tuple[ContentDigest, dict[tuple[str, str], ParquetFile], Statistics]:
-    """Stream every document's rows into the Parquet files, keyed (config, split); close them.
+    """Stream every batch's rows into the Parquet files, keyed (config, split); close them.
 
     A file is opened at its first row: `datasets` cannot load a split without rows, so a
     split or config with no rows yet (no gold annotations) is left out. The content digest is
@@ -181,14 +183,14 @@ def _write_data(
     """
     digest, statistics = ContentDigest(), Statistics()
     files: dict[tuple[str, str], ParquetFile] = {}
-    for part in parts:
-        for config, lines in part.rows.items():
-            if (config, part.split) not in files:
-                path = release / "data" / config / shard_name(part.split)
-                files[config, part.split] = ParquetFile(path, features(config))
-            files[config, part.split].add(lines)
-        digest.add_line(part.digest_line)
-        statistics.merge(part.statistics)
+    for batch in batches:
+        for (config, split), table in batch.tables.items():
+            if (config, split) not in files:
+                path = release / "data" / config / shard_name(split)
+                files[config, split] = ParquetFile(path, features(config))
+            files[config, split].add(table, batch.sizes[config, split])
+        digest.add_lines(batch.digest_lines)
+        statistics.merge(batch.statistics)
     for key in sorted(files):
         files[key].close()
         _pause_for_tests()

@@ -31,9 +31,9 @@ class ContentDigest:
         """The digest's line for one document's `documents` row (unwithheld)."""
         return orjson.dumps(row, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
 
-    def add_line(self, line: bytes) -> None:
-        """Add a line made by `line` (in a worker process, say); documents in doc_id order."""
-        self._hash.update(line)
+    def add_lines(self, lines: bytes) -> None:
+        """Add lines made by `line` (in a worker process, say); documents in doc_id order."""
+        self._hash.update(lines)
 
     def hexdigest(self) -> str:
         return self._hash.hexdigest()

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from functools import cache
 
+import pyarrow as pa
 from datasets import ClassLabel, Features, List, Value
 
+from tsr_news.release.arrow import Encoding, Labels, ListOf, Record, RowSchema
 from tsr_news.schemas import taxonomy
 
 DEFAULT_CONFIG = "documents"
@@ -165,3 +167,38 @@ def features(config: str) -> Features:
         "measures": measures,
         "ner": ner,
     }[config]()
+
+
+@cache
+def row_schema(config: str) -> RowSchema:
+    """What Arrow's JSON reader needs to turn the config's rows into tables of its features
+    (`arrow.table`), in pyarrow terms that worker processes can take without `datasets`."""
+    config_features = features(config)
+    return RowSchema(
+        named=pa.schema([pa.field(n, _named_type(f)) for n, f in config_features.items()]),
+        encodings=tuple(_encoding(f) for f in config_features.values()),
+    )
+
+
+def _named_type(feature) -> pa.DataType:
+    """The Arrow type of `feature` with each ClassLabel as a string (its name)."""
+    if isinstance(feature, ClassLabel):
+        return pa.string()
+    if isinstance(feature, List):
+        return pa.list_(_named_type(feature.feature))
+    if isinstance(feature, dict):
+        return pa.struct([pa.field(k, _named_type(f)) for k, f in feature.items()])
+    return feature.pa_type
+
+
+def _encoding(feature) -> Encoding | None:
+    """How to turn the label names within `feature` into ids; None if it holds no labels."""
+    if isinstance(feature, ClassLabel):
+        return Labels(pa.array(feature.names, pa.string()))
+    if isinstance(feature, List):
+        item = _encoding(feature.feature)
+        return ListOf(item) if item is not None else None
+    if isinstance(feature, dict):
+        fields = {name: _encoding(f) for name, f in feature.items()}
+        return Record(fields) if any(e is not None for e in fields.values()) else None
+    return None

@@ -1,12 +1,13 @@
 """Deterministic, streaming Parquet files: one writer per (config, split) file.
 
-Rows are buffered per file, as JSON lines, and written in row groups of `ROW_GROUP_ROWS`, so
-memory is bounded by about one row group per open file however large the corpus. Every writer
-option that shapes the bytes is fixed here (compression and its level, dictionary encoding,
-statistics, format and data page versions, no page index); `created_by` is pyarrow's constant
-"parquet-cpp-arrow version X", and pyarrow is pinned exactly, so the same rows give the same
-bytes. The Arrow schema comes from the `datasets.Features` (`features.arrow_schema`), which
-embeds them under the `huggingface` metadata key.
+Rows arrive as Arrow tables (`part.ReleaseBatch`), are buffered per file and written in
+row groups of exactly `ROW_GROUP_ROWS`, so memory is bounded by about one row group per open
+file however large the corpus. Every writer option that shapes the bytes is fixed here
+(compression and its level, dictionary encoding, statistics, format and data page versions, no
+page index); `created_by` is pyarrow's constant "parquet-cpp-arrow version X", and pyarrow is
+pinned exactly, so the same rows give the same bytes. The Arrow schema comes from the
+`datasets.Features` (`features.arrow_schema`), which embeds them under the `huggingface`
+metadata key.
 """
 
 from __future__ import annotations
@@ -14,11 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 from datasets import Features
-
-from tsr_news.release.arrow import table
-from tsr_news.release.part import JsonLines
 
 ROW_GROUP_ROWS = 1000
 WRITER_OPTIONS = {
@@ -40,30 +39,30 @@ def shard_name(split: str, index: int = 0, count: int = 1) -> str:
 
 @dataclass
 class ParquetFile:
-    """One Parquet file being written: rows in as JSON lines, row groups out.
+    """One Parquet file being written: rows in as Arrow tables, row groups out.
 
     Row groups are exactly `ROW_GROUP_ROWS` rows (the last one fewer) and each column of a
     row group is written from one Arrow chunk, so the bytes do not depend on how the rows
-    arrived (which document, which worker, how many jobs)."""
+    arrived (in which batches, from which worker, with how many jobs)."""
 
     path: Path
     features: Features
     rows: int = 0
-    num_bytes: int = 0  # Arrow (in-memory) size of the data: the card's `num_bytes`
-    _lines: list[bytes] = field(default_factory=list)
+    num_bytes: int = 0  # Arrow (in-memory) size of the rows as parsed: the card's `num_bytes`
+    _tables: list[pa.Table] = field(default_factory=list)
     _buffered: int = 0
-    _longest: int = 0
     _writer: pq.ParquetWriter = field(init=False)
 
     def __post_init__(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._writer = pq.ParquetWriter(self.path, self.features.arrow_schema, **WRITER_OPTIONS)
 
-    def add(self, lines: JsonLines) -> None:
-        """Add the rows of one document (label names: `arrow` encodes them)."""
-        self._lines.append(lines.data)
-        self._buffered += lines.rows
-        self._longest = max(self._longest, lines.longest)
+    def add(self, table: pa.Table, num_bytes: int) -> None:
+        """Add rows (of the features' Arrow types, labels as ids: `arrow.table`) and their
+        Arrow size as parsed."""
+        self.num_bytes += num_bytes
+        self._tables.append(table)
+        self._buffered += table.num_rows
         if self._buffered >= ROW_GROUP_ROWS:
             self._write(keep_remainder=True)
 
@@ -78,25 +77,15 @@ class ParquetFile:
         self._writer.close()
 
     def _write(self, keep_remainder: bool) -> None:
-        """Parse the buffered lines and write them as whole row groups; unless this is the
-        end, keep the rows short of a whole group buffered (as lines) for the next."""
-        data = b"".join(self._lines)
-        whole = self._buffered - self._buffered % ROW_GROUP_ROWS
-        count = whole if keep_remainder else self._buffered
-        cut = _offset_after_line(data, count)
-        parsed = table(data[:cut], self.features, self._longest)
+        """Write the buffered rows as whole row groups; unless this is the end, keep the rows
+        short of a whole group buffered for the next."""
+        buffered = pa.concat_tables(self._tables)
+        count = (
+            self._buffered - self._buffered % ROW_GROUP_ROWS if keep_remainder else self._buffered
+        )
         for start in range(0, count, ROW_GROUP_ROWS):
-            group = parsed.slice(start, ROW_GROUP_ROWS).combine_chunks()
+            group = buffered.slice(start, min(ROW_GROUP_ROWS, count - start)).combine_chunks()
             self._writer.write_table(group, row_group_size=ROW_GROUP_ROWS)
-            self.num_bytes += group.nbytes
         self.rows += count
-        self._lines = [data[cut:]] if cut < len(data) else []
+        self._tables = [buffered.slice(count)] if count < self._buffered else []
         self._buffered -= count
-
-
-def _offset_after_line(data: bytes, count: int) -> int:
-    """The offset just after the `count`-th line of `data`."""
-    offset = 0
-    for _ in range(count):
-        offset = data.index(b"\n", offset) + 1
-    return offset

@@ -1,69 +1,111 @@
-"""What one document contributes to a release, made in the worker that checked it.
+"""What a run of documents contributes to a release, made in the worker that checked them.
 
-A part carries the document's rows as JSON lines per config (`arrow` parses them in the
-writer), its line of the content digest and its statistics: bytes and counters, which cross
-between processes far more cheaply than the rows as Python objects would. This module is
-what a worker process imports to make parts, so it stays clear of `datasets` (importing it
-costs each worker seconds).
+A batch carries its documents' rows as Arrow tables, one per (config, split), labels already
+encoded: the rows are serialised once as JSON lines (`orjson`) and parsed by Arrow's JSON
+reader (`arrow`), which costs a fixed overhead per call, so it is called once per batch and
+not per document. With them go the documents' lines of the content digest and their
+statistics. Tables, bytes and counters cross between processes far more cheaply than rows as
+Python objects would, and the writer (`build.write_release`) is left with writing Parquet.
+This module is what a worker process imports to make batches, so it stays clear of
+`datasets` (importing it costs each worker seconds).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 import orjson
+import pyarrow as pa
 
 from tsr_news.datasheet import Statistics
 from tsr_news.loader import LoadedDocument
 from tsr_news.problems import Problem
+from tsr_news.release.arrow import RowSchema, table
 from tsr_news.release.digest import ContentDigest
 from tsr_news.release.rows import CONFIGS, rows
 from tsr_news.release.withhold import withhold
 
-
-@dataclass(frozen=True)
-class JsonLines:
-    """Rows of one config as JSON lines, with what the reader needs to know of them."""
-
-    data: bytes
-    rows: int
-    longest: int  # bytes of the longest line: Arrow's JSON reader needs it to fit a block
+# Documents per batch: Arrow's JSON reader costs a fixed overhead per call, which larger
+# batches spread thinner, and the writer buffers at most a few batches per worker. `build` and
+# `rehydrate` batch alike, so their files match byte for byte (the card's Arrow `num_bytes`
+# depends on how the rows were batched).
+BATCH_DOCUMENTS = 256
 
 
 @dataclass(frozen=True)
-class DocumentPart:
-    split: str
-    rows: dict[str, JsonLines]  # config -> its rows (label names; text blanked if withheld)
-    digest_line: bytes  # its line of the content digest (of the full text, even if withheld)
-    statistics: Statistics  # the counts of this one document
+class ReleaseBatch:
+    """The release rows of consecutive valid documents, and what the writer records of them."""
+
+    tables: dict[tuple[str, str], pa.Table]  # (config, split) -> rows in doc_id order
+    # each table's Arrow size as parsed, for the card's `num_bytes` (a table that crossed
+    # between processes may come back with its buffers laid out differently)
+    sizes: dict[tuple[str, str], int]
+    digest_lines: bytes  # their lines of the content digest (of the full text, even if withheld)
+    statistics: Statistics  # the counts of these documents
+
+    def __reduce__(self):
+        """Cross between processes with the tables as Arrow IPC streams: pickling a table
+        array by array cost the writer process several times more than writing it."""
+        streams = {key: _to_stream(table) for key, table in self.tables.items()}
+        return _from_streams, (streams, self.sizes, self.digest_lines, self.statistics)
 
 
-def release_part(document: LoadedDocument, withhold_text: bool) -> DocumentPart:
-    """The part of a valid `document`."""
-    rows_of, digest_line = {}, b""
-    for config in CONFIGS:
-        lines = []
-        for row in rows(document, config):
-            if config == "documents":
-                digest_line = ContentDigest.line(row)
-                if not withhold_text:
-                    lines.append(digest_line)  # the same canonical line
-                    continue
-            lines.append(_line(withhold(row, config) if withhold_text else row))
-        if lines:
-            rows_of[config] = JsonLines(b"".join(lines), len(lines), max(map(len, lines)))
+def _to_stream(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def _from_streams(
+    streams: dict[tuple[str, str], bytes],
+    sizes: dict[tuple[str, str], int],
+    digest_lines: bytes,
+    statistics: Statistics,
+) -> ReleaseBatch:
+    tables = {key: pa.ipc.open_stream(stream).read_all() for key, stream in streams.items()}
+    return ReleaseBatch(tables, sizes, digest_lines, statistics)
+
+
+def release_batch(
+    documents: list[LoadedDocument], schemas: dict[str, RowSchema], withhold_text: bool
+) -> ReleaseBatch:
+    """The batch of the valid `documents` (in doc_id order); `schemas`: each config's
+    `features.row_schema`."""
+    lines: dict[tuple[str, str], list[bytes]] = defaultdict(list)
+    digest_lines = []
     statistics = Statistics()
-    statistics.add(document)
-    return DocumentPart(document.meta["split"], rows_of, digest_line, statistics)
+    for document in documents:
+        split = document.meta["split"]
+        for config in CONFIGS:
+            for row in rows(document, config):
+                if config == "documents":
+                    digest_line = ContentDigest.line(row)
+                    digest_lines.append(digest_line)
+                    if not withhold_text:
+                        lines[config, split].append(digest_line)  # the same canonical line
+                        continue
+                lines[config, split].append(_line(withhold(row, config) if withhold_text else row))
+        statistics.add(document)
+    tables = {
+        key: table(b"".join(config_lines), schemas[key[0]], max(map(len, config_lines)))
+        for key, config_lines in lines.items()
+    }
+    sizes = {key: t.nbytes for key, t in tables.items()}
+    return ReleaseBatch(tables, sizes, b"".join(digest_lines), statistics)
 
 
 def _line(row: dict) -> bytes:
     return orjson.dumps(row, option=orjson.OPT_APPEND_NEWLINE)
 
 
-def checked_part(
-    document: LoadedDocument, withhold_text: bool
-) -> tuple[list[Problem], DocumentPart | None]:
-    """A worker's answer for one document: its problems, and its part if it has none."""
-    part = release_part(document, withhold_text) if document.valid else None
-    return document.problems, part
+def checked_batch(
+    documents: list[LoadedDocument], schemas: dict[str, RowSchema], withhold_text: bool
+) -> tuple[list[Problem], ReleaseBatch | None]:
+    """A worker's answer for a chunk of documents: their problems, and their batch if every
+    one of them is valid (a corpus with problems is refused whole, so no rows are needed)."""
+    problems = [problem for document in documents for problem in document.problems]
+    if problems or not all(document.valid for document in documents):
+        return problems, None
+    return problems, release_batch(documents, schemas, withhold_text)

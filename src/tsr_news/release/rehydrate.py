@@ -10,7 +10,7 @@ The documents are rebuilt from the withheld `documents` config and the texts (sp
 `text[start:end]` by the scheme's rule), in the form the corpus files have (through the typed
 model, which drops the nulls Parquet gives absent optional keys), and written by
 `build.write_release`, the writer `build` uses, so a rehydrated release is byte-identical to
-a full build of the same corpus with the same tools. While writing, the parts' content digest
+a full build of the same corpus with the same tools. While writing, the batches' content digest
 is checked against the one the withheld release carries (the full content's): a difference
 aborts the write.
 
@@ -22,6 +22,7 @@ depends on it: the rebuilt layers name their annotator `UNRECORDED` and their or
 from __future__ import annotations
 
 import heapq
+import itertools
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -33,11 +34,14 @@ from datasets import ClassLabel, Features, List
 from tsr_news import __version__
 from tsr_news.loader import LoadedDocument
 from tsr_news.model import ITEM_TYPES, AnnotationFile, DocumentMeta, Layer, from_json, to_json
+from tsr_news.release import part
 from tsr_news.release.build import Provenance, Release, write_release
 from tsr_news.release.card import CARD, datasheet_of
 from tsr_news.release.digest import ContentDigest
+from tsr_news.release.features import row_schema
 from tsr_news.release.manifest import MANIFEST, sha256_file
-from tsr_news.release.part import DocumentPart, release_part
+from tsr_news.release.part import ReleaseBatch, release_batch
+from tsr_news.release.rows import CONFIGS
 from tsr_news.release.withhold import fill_spans
 from tsr_news.schemas import META_SCHEMA, load_schema
 
@@ -92,8 +96,7 @@ def rehydrate(release: Path, raw: Path, out: Path) -> Release:
     except ValueError as error:
         raise NotAWithheldRelease(f"{release / CARD}: {error}") from None
     documents = (_document(row, _text(raw, row["doc_id"])) for row in _rows(release))
-    parts = (release_part(document, withhold_text=False) for document in documents)
-    checked = _digest_checked(parts, manifest["content_digest"]["sha256"], release)
+    checked = _digest_checked(_batches(documents), manifest["content_digest"]["sha256"], release)
     provenance = Provenance(manifest["source"], datasheet, manifest["agreement"])
     return write_release(checked, provenance, out, withhold_text=False)
 
@@ -186,15 +189,23 @@ def _meta_schema_version() -> int:
     return load_schema(META_SCHEMA)["properties"]["schema_version"]["const"]
 
 
+def _batches(documents: Iterable[LoadedDocument]) -> Iterator[ReleaseBatch]:
+    """The release batches of `documents`, a chunk at a time (as `build` makes them)."""
+    schemas = {config: row_schema(config) for config in CONFIGS}
+    documents = iter(documents)
+    while chunk := list(itertools.islice(documents, part.BATCH_DOCUMENTS)):
+        yield release_batch(chunk, schemas, withhold_text=False)
+
+
 def _digest_checked(
-    parts: Iterable[DocumentPart], expected: str, release: Path
-) -> Iterator[DocumentPart]:
-    """Yield `parts`; after the last, raise ContentMismatch (inside the writer, so it aborts
+    batches: Iterable[ReleaseBatch], expected: str, release: Path
+) -> Iterator[ReleaseBatch]:
+    """Yield `batches`; after the last, raise ContentMismatch (inside the writer, so it aborts
     the write) unless their content digest is `expected`."""
     digest = ContentDigest()
-    for part in parts:
-        digest.add_line(part.digest_line)
-        yield part
+    for batch in batches:
+        digest.add_lines(batch.digest_lines)
+        yield batch
     if digest.hexdigest() != expected:
         raise ContentMismatch(
             f"{release}: the documents rebuilt from its files have content digest "
