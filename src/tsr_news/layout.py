@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,6 +138,20 @@ class Inventory:
     def annotators_of(self, doc_id: str) -> list[str]:
         return sorted(a for a, ids in self.layers.items() if doc_id in ids)
 
+    def only(self, doc_ids: list[str]) -> Inventory:
+        """The inventory of these documents alone (their problems left out): what a worker
+        process needs to load them, far smaller than the whole corpus's."""
+        wanted = set(doc_ids)
+        layers = {a: ids & wanted for a, ids in self.layers.items()}
+        return Inventory(
+            doc_ids=list(doc_ids),
+            texts=self.texts & wanted,
+            metas=self.metas & wanted,
+            gold=self.gold & wanted,
+            layers={a: ids for a, ids in layers.items() if ids},
+            adjudication=self.adjudication & wanted,
+        )
+
     def problems_for(self, doc_ids: Iterable[str]) -> list[Problem]:
         """The inventory problems concerning these documents (all, for a whole-corpus run)."""
         wanted = set(doc_ids)
@@ -163,7 +178,7 @@ def scan(layout: Layout) -> Inventory:
     def doc_id(entry: os.DirEntry, suffix: str) -> str | None:
         stem = entry.name[: -len(suffix)]
         if DOC_ID.fullmatch(stem):
-            return stem
+            return sys.intern(stem)  # one string per id, however many files and sets name it
         problem(
             Path(entry.path),
             "unsafe-id",

@@ -17,6 +17,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import sys
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -123,8 +124,8 @@ class _JsonFile:
 class Corpus:
     """A corpus directory: its layout, its inventory, and a streaming reader of its documents.
 
-    `inventory` is scanned from the directory unless given (worker processes receive their
-    parent's, rather than listing 100,000s of files again)."""
+    `inventory` is scanned from the directory unless given (worker processes receive the part
+    of their parent's that concerns their chunk, rather than listing 100,000s of files again)."""
 
     root: Path
     inventory: Inventory | None = None
@@ -180,12 +181,13 @@ class Corpus:
                 yield work([self._load(doc_id) for doc_id in chunk])
             return
         context = multiprocessing.get_context("spawn")
-        with context.Pool(jobs, _start_worker, (self.root, self.inventory)) as pool:
+        with context.Pool(jobs, _start_worker, (self.root,)) as pool:
             # at most a few chunks per worker in flight: memory stays bounded when the
             # consumer (a Parquet writer, say) is slower than the workers
             pending: deque = deque()
             for chunk in chunks:
-                pending.append(pool.apply_async(_work_on_chunk, (work, chunk)))
+                inventory = self.inventory.only(chunk)
+                pending.append(pool.apply_async(_work_on_chunk, (work, inventory)))
                 if len(pending) >= IN_FLIGHT_PER_JOB * jobs:
                     yield self._collect(*pending.popleft().get())
             while pending:
@@ -193,8 +195,15 @@ class Corpus:
 
     def _collect(self, splits: dict[str, tuple[str, str]], result: R) -> R:
         """A worker's result for one chunk, noting the splits it learned for `_straddling`."""
-        self._splits.update(splits)
+        for doc_id, (cluster, split) in splits.items():
+            self._note_split(doc_id, cluster, split)
         return result
+
+    def _note_split(self, doc_id: str, cluster: str, split: str) -> None:
+        """Remember a document's cluster and split, for the corpus-wide split check: one entry
+        per document, so the strings are shared (a cluster has several documents, and there
+        are three splits)."""
+        self._splits[doc_id] = (sys.intern(cluster), sys.intern(split))
 
     def valid_documents(self, only: Iterable[str] | None = None) -> list[Document]:
         """The selected documents, typed, for commands that need valid data to work on;
@@ -293,7 +302,7 @@ class Corpus:
             data = _read_json(self._read(source.path), source)
             if data is not None and not source.report_all(schema_findings(data, META_SCHEMA)):
                 loaded.meta = data
-                self._splits[doc_id] = (data["story_cluster"], data["split"])
+                self._note_split(doc_id, data["story_cluster"], data["split"])
                 source.report_all(list(checks.check_meta(data, doc_id, text_sha256)))
 
         if doc_id in self.inventory.gold:
@@ -425,13 +434,14 @@ def schema_findings(value: object, schema: str) -> list[checks.Finding]:
     ]
 
 
-# Worker processes of `Corpus.map`: each holds one Corpus, built from its parent's inventory.
-# Chunks of documents keep the cost of passing them between processes small; a selection
-# smaller than a few chunks per worker is not worth starting processes for.
+# Worker processes of `Corpus.map_batches` load each chunk with the chunk's own inventory (so
+# the corpus's is held once, in the parent). Chunks of documents keep the cost of passing them
+# between processes small; a selection smaller than a few chunks per worker is not worth
+# starting processes for.
 CHUNK_DOCUMENTS = 64
 IN_FLIGHT_PER_JOB = 4
 PARALLEL_MIN_DOCUMENTS = 1000
-_worker_corpus: Corpus | None = None
+_worker_root: Path | None = None
 
 
 def relax_gc() -> None:
@@ -444,21 +454,20 @@ def relax_gc() -> None:
     gc.set_threshold(50_000, 20, 20)
 
 
-def _start_worker(root: Path, inventory: Inventory) -> None:
-    global _worker_corpus
+def _start_worker(root: Path) -> None:
+    global _worker_root
     relax_gc()
-    _worker_corpus = Corpus(root, inventory)
+    _worker_root = root
 
 
 def _work_on_chunk(
-    work: Callable[[list[LoadedDocument]], R], doc_ids: list[str]
+    work: Callable[[list[LoadedDocument]], R], inventory: Inventory
 ) -> tuple[dict[str, tuple[str, str]], R]:
     """The chunk's result, with the (cluster, split) of each document its loading learned, for
     the parent's cross-document check (`_straddling`)."""
-    corpus = _worker_corpus
-    documents = [corpus._load(doc_id) for doc_id in doc_ids]  # loading records the splits
-    splits = {d: corpus._splits.pop(d) for d in doc_ids if d in corpus._splits}
-    return splits, work(documents)
+    corpus = Corpus(_worker_root, inventory)
+    documents = [corpus._load(doc_id) for doc_id in inventory.doc_ids]  # records the splits
+    return corpus._splits, work(documents)
 
 
 def _each(work: Callable[[LoadedDocument], R], documents: list[LoadedDocument]) -> list[R]:
