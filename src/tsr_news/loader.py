@@ -28,6 +28,7 @@ from typing import TypeVar
 import orjson
 
 from tsr_news import checks, schemaerrors
+from tsr_news.explainer import explainer
 from tsr_news.jsonpointer import line_of, pointer
 from tsr_news.layout import Inventory, Layout, scan
 from tsr_news.model import AnnotationFile, Document, DocumentMeta, from_json, human_annotators
@@ -37,7 +38,6 @@ from tsr_news.schemas import (
     META_SCHEMA,
     fast_validator,
     taxonomy,
-    validator,
 )
 
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -417,7 +417,8 @@ def schema_findings(value: object, schema: str) -> list[checks.Finding]:
     """The schema's complaints about a JSON value, in document order, phrased for people.
 
     The fast engine (`schemas.fast_validator`) gives the verdict; only a value it rejects is
-    explained by the reference validator, `jsonschema`, whose errors `schemaerrors` rephrases.
+    explained by the reference validator, `jsonschema` (as `explainer.explainer`, which gives
+    the same errors faster), whose errors `schemaerrors` rephrases.
     Should the reference find nothing wrong where the fast engine does (their regex dialects
     differ at the edges), the fast engine's own messages are reported: the stricter verdict
     holds, and the difference is visible rather than silent.
@@ -425,7 +426,7 @@ def schema_findings(value: object, schema: str) -> list[checks.Finding]:
     if fast_validator(schema).is_valid(value):
         return []
     errors = sorted(
-        validator(schema).iter_errors(value), key=lambda e: list(map(str, e.absolute_path))
+        explainer(schema).iter_errors(value), key=lambda e: list(map(str, e.absolute_path))
     )
     findings = [finding for error in errors for finding in schemaerrors.findings(error)]
     return findings or [
