@@ -4,7 +4,7 @@ import re
 import subprocess
 from html.parser import HTMLParser
 
-from tsr_news.checks import iter_spans
+from tsr_news.checks import iter_spans, span_pointer
 from tsr_news.loader import Corpus
 from tsr_news.show import render_document
 
@@ -56,8 +56,8 @@ def alpha():
 
 def expected_marks(annotations, column=0):
     return {
-        f"{column}:{pointer}": span["text"]
-        for _, pointer, span in iter_spans(annotations.to_json())
+        f"{column}:{span_pointer(kind, where)}": span["text"]
+        for kind, where, span in iter_spans(annotations.to_json())
     }
 
 

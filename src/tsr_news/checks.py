@@ -14,6 +14,7 @@ import itertools
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from tsr_news.jsonpointer import pointer
 from tsr_news.model import LAYER_KINDS
 from tsr_news.schemas import Taxonomy
 
@@ -89,25 +90,31 @@ def items(ann: dict, kind: str) -> list:
     return layer["items"] if layer else []
 
 
-def iter_spans(ann: dict) -> Iterator[tuple[str, str, dict]]:
-    """Every span of the file as (kind, pointer, span: a dict with start, end and text)."""
+def iter_spans(ann: dict) -> Iterator[tuple[str, tuple, dict]]:
+    """Every span of the file as (kind, where, span: a dict with start, end and text); `where`
+    is the span's path within its layer's items, (index, role[, index]), `span_pointer` its
+    JSON pointer (made only when needed: most spans never need one)."""
     for kind in LAYER_KINDS:
         for i, item in enumerate(items(ann, kind)):
-            base = f"/layers/{kind}/items/{i}"
             if kind in ("noise", "entities"):
-                yield kind, base, item
+                yield kind, (i,), item
             elif kind == "quotes":
                 for j, span in enumerate(item["content"]):
-                    yield kind, f"{base}/content/{j}", span
-                yield kind, f"{base}/cue", item["cue"]
+                    yield kind, (i, "content", j), span
+                yield kind, (i, "cue"), item["cue"]
                 if item["source"] is not None:
-                    yield kind, f"{base}/source", item["source"]
+                    yield kind, (i, "source"), item["source"]
                 if "channel" in item:
-                    yield kind, f"{base}/channel", item["channel"]
+                    yield kind, (i, "channel"), item["channel"]
             else:
-                yield kind, f"{base}/trigger", item["trigger"]
+                yield kind, (i, "trigger"), item["trigger"]
                 if "scope" in item:
-                    yield kind, f"{base}/scope", item["scope"]
+                    yield kind, (i, "scope"), item["scope"]
+
+
+def span_pointer(kind: str, where: tuple) -> str:
+    """The JSON pointer of a span that `iter_spans` yielded."""
+    return pointer(("layers", kind, "items", *where))
 
 
 def _check_provenance(ann: dict, annotator: str | None) -> Iterator[Finding]:
@@ -226,10 +233,14 @@ def _references(ann: dict) -> Iterator[tuple[str, str, str]]:
             yield f"{base}/time/{j}/entity_id", "time", link["entity_id"]
 
 
-def _check_spans(spans: list[tuple[str, str, dict]], text: str) -> Iterator[Finding]:
+def _check_spans(spans: list[tuple[str, tuple, dict]], text: str) -> Iterator[Finding]:
     size = len(text)
-    for _, ptr, span in spans:
+    for kind, where, span in spans:
         start, end, span_text = span["start"], span["end"], span["text"]
+        well_formed = start < end <= size and text[start:end] == span_text
+        if well_formed and not (span_text[0].isspace() or span_text[-1].isspace()):
+            continue  # the common case: nothing to report
+        ptr = span_pointer(kind, where)
         if start >= end:
             yield Finding(ptr, "span-order", f"start {start} must be less than end {end}")
         elif end > size:
@@ -245,7 +256,7 @@ def _check_spans(spans: list[tuple[str, str, dict]], text: str) -> Iterator[Find
                 f"text {span_text!r} differs from the raw text at [{start}, {end}): "
                 f"{text[start:end]!r}{_where_else(text, span_text, start)}",
             )
-        elif span_text[0].isspace() or span_text[-1].isspace():
+        else:
             trimmed = span_text.strip()
             lead = len(span_text) - len(span_text.lstrip())
             yield Finding(
@@ -256,7 +267,7 @@ def _check_spans(spans: list[tuple[str, str, dict]], text: str) -> Iterator[Find
             )
 
 
-def _check_overlaps(ann: dict, spans: list[tuple[str, str, dict]]) -> Iterator[Finding]:
+def _check_overlaps(ann: dict, spans: list[tuple[str, tuple, dict]]) -> Iterator[Finding]:
     entities = sorted(
         ((e["start"], e["end"], i, e) for i, e in enumerate(items(ann, "entities"))),
         key=lambda t: (t[0], t[1], t[2]),
@@ -273,7 +284,7 @@ def _check_overlaps(ann: dict, spans: list[tuple[str, str, dict]]) -> Iterator[F
     if not noise:
         return
     starts = [n[0] for n in noise]
-    for kind, ptr, span in spans:
+    for kind, where, span in spans:
         # candidates: noise spans starting before this span ends
         for n_start, n_end, n_id in noise[: bisect.bisect_left(starts, span["end"])]:
             if kind == "noise" and (n_start, n_id) >= (span["start"], span["id"]):
@@ -281,7 +292,7 @@ def _check_overlaps(ann: dict, spans: list[tuple[str, str, dict]]) -> Iterator[F
             if n_end > span["start"]:
                 what = span["id"] if kind in ("noise", "entities") else "this span"
                 yield Finding(
-                    ptr,
+                    span_pointer(kind, where),
                     "noise-overlap",
                     f"{what} {_show(span)} overlaps noise {n_id} [{n_start}, {n_end}); "
                     "nothing may overlap page furniture",
