@@ -30,7 +30,7 @@ from tsr_news.release.withhold import withhold
 # batches spread thinner, and the writer buffers at most a few batches per worker. `build` and
 # `rehydrate` batch alike, so their files match byte for byte (the card's Arrow `num_bytes`
 # depends on how the rows were batched).
-BATCH_DOCUMENTS = 256
+BATCH_DOCUMENTS = 64
 
 
 @dataclass(frozen=True)
