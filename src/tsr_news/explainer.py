@@ -28,16 +28,15 @@ from urllib.parse import urldefrag, urljoin
 from jsonschema import Draft202012Validator, FormatChecker, validators
 
 from tsr_news.jsonpointer import parts
-from tsr_news.schemas import ANNOTATION_SCHEMA, META_SCHEMA, TAXONOMY_SCHEMA, load_schema
+from tsr_news.schemas import load_schema, schemas_by_id
 
 
 @cache
 def explainer(name: str) -> Draft202012Validator:
     """jsonschema for one schema, its `$ref`s inlined, its inventories' `oneOf` short-cut."""
-    schemas = [load_schema(n) for n in (META_SCHEMA, ANNOTATION_SCHEMA, TAXONOMY_SCHEMA)]
-    by_id = {schema["$id"]: schema for schema in schemas}
     schema = load_schema(name)
-    return _Explainer(inlined(schema, schema["$id"], by_id), format_checker=FormatChecker())
+    schema = inlined(schema, schema["$id"], schemas_by_id())
+    return _Explainer(schema, format_checker=FormatChecker())
 
 
 def inlined(

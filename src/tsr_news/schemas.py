@@ -39,12 +39,18 @@ def load_schema(name: str) -> dict:
 
 
 @cache
+def schemas_by_id() -> dict[str, dict]:
+    """Every schema of `schema/` by its `$id`: what their `$ref`s resolve into (read once;
+    not to be modified)."""
+    schemas = (load_schema(n) for n in (META_SCHEMA, ANNOTATION_SCHEMA, TAXONOMY_SCHEMA))
+    return {schema["$id"]: schema for schema in schemas}
+
+
+@cache
 def registry() -> Registry:
-    resources = []
-    for name in (META_SCHEMA, ANNOTATION_SCHEMA, TAXONOMY_SCHEMA):
-        schema = load_schema(name)
-        resources.append((schema["$id"], Resource.from_contents(schema)))
-    return Registry().with_resources(resources)
+    return Registry().with_resources(
+        (uri, Resource.from_contents(schema)) for uri, schema in schemas_by_id().items()
+    )
 
 
 @cache
@@ -62,10 +68,9 @@ def fast_validator(name: str) -> jsonschema_rs.Validator:
     It decides whether a file is valid; `validator`, the reference, explains the files it
     rejects (`loader.schema_findings`). tests/test_schema_engines.py proves the two agree.
     """
-    schemas = [load_schema(n) for n in (META_SCHEMA, ANNOTATION_SCHEMA, TAXONOMY_SCHEMA)]
     return jsonschema_rs.Draft202012Validator(
         load_schema(name),
-        registry=jsonschema_rs.Registry([(s["$id"], s) for s in schemas]),
+        registry=jsonschema_rs.Registry(list(schemas_by_id().items())),
         validate_formats=True,
     )
 

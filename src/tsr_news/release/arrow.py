@@ -9,7 +9,7 @@ null, as `datasets` would encode it.
 
 This runs in the build's worker processes, which never import `datasets` (it costs each of
 them seconds): what it needs of the features travels as a `RowSchema` of pyarrow objects,
-made from them once in the parent (`features.row_schema`).
+made from them once in the parent (`features.row_schemas`).
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ from tsr_news.release import croissant, part
 from tsr_news.release.atomic import replace_directory
 from tsr_news.release.card import DEFAULT_SHEET, write_card
 from tsr_news.release.digest import ContentDigest
-from tsr_news.release.features import features, row_schema
+from tsr_news.release.features import features, row_schemas
 from tsr_news.release.inputs import input_digest, record_inputs, release_inputs
 from tsr_news.release.manifest import MANIFEST, source_of, write_manifest, write_sha256sums
 from tsr_news.release.parquet import ParquetFile, shard_name
@@ -105,8 +105,7 @@ def build(root: Path, out: Path, withhold_text: bool = False, jobs: int = 1) -> 
     problems: list[Problem] = []
 
     def checked_batches() -> Iterator[ReleaseBatch]:
-        schemas = {config: row_schema(config) for config in CONFIGS}
-        work = partial(checked_batch, schemas=schemas, withhold_text=withhold_text)
+        work = partial(checked_batch, schemas=row_schemas(), withhold_text=withhold_text)
         for found, batch in corpus.map_batches(work, jobs=jobs, size=part.BATCH_DOCUMENTS):
             problems.extend(found)
             if batch is not None and not problems:

@@ -18,6 +18,7 @@ import pyarrow as pa
 from datasets import ClassLabel, Features, List, Value
 
 from tsr_news.release.arrow import Encoding, Labels, ListOf, Record, RowSchema
+from tsr_news.release.rows import CONFIGS
 from tsr_news.schemas import taxonomy
 
 DEFAULT_CONFIG = "documents"
@@ -170,10 +171,13 @@ def features(config: str) -> Features:
 
 
 @cache
-def row_schema(config: str) -> RowSchema:
-    """What Arrow's JSON reader needs to turn the config's rows into tables of its features
+def row_schemas() -> dict[str, RowSchema]:
+    """Config -> what Arrow's JSON reader needs to turn its rows into tables of its features
     (`arrow.table`), in pyarrow terms that worker processes can take without `datasets`."""
-    config_features = features(config)
+    return {config: _row_schema(features(config)) for config in CONFIGS}
+
+
+def _row_schema(config_features: Features) -> RowSchema:
     return RowSchema(
         named=pa.schema([pa.field(n, _named_type(f)) for n, f in config_features.items()]),
         encodings=tuple(_encoding(f) for f in config_features.values()),

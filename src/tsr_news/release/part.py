@@ -72,7 +72,7 @@ def release_batch(
     documents: list[LoadedDocument], schemas: dict[str, RowSchema], withhold_text: bool
 ) -> ReleaseBatch:
     """The batch of the valid `documents` (in doc_id order); `schemas`: each config's
-    `features.row_schema`."""
+    `features.row_schemas()`."""
     lines: dict[tuple[str, str], list[bytes]] = defaultdict(list)
     digest_lines = []
     statistics = Statistics()

@@ -38,10 +38,9 @@ from tsr_news.release import part
 from tsr_news.release.build import Provenance, Release, write_release
 from tsr_news.release.card import CARD, datasheet_of
 from tsr_news.release.digest import ContentDigest
-from tsr_news.release.features import row_schema
+from tsr_news.release.features import row_schemas
 from tsr_news.release.manifest import MANIFEST, sha256_file
 from tsr_news.release.part import ReleaseBatch, release_batch
-from tsr_news.release.rows import CONFIGS
 from tsr_news.release.withhold import fill_spans
 from tsr_news.schemas import META_SCHEMA, load_schema
 
@@ -191,10 +190,9 @@ def _meta_schema_version() -> int:
 
 def _batches(documents: Iterable[LoadedDocument]) -> Iterator[ReleaseBatch]:
     """The release batches of `documents`, a chunk at a time (as `build` makes them)."""
-    schemas = {config: row_schema(config) for config in CONFIGS}
     documents = iter(documents)
     while chunk := list(itertools.islice(documents, part.BATCH_DOCUMENTS)):
-        yield release_batch(chunk, schemas, withhold_text=False)
+        yield release_batch(chunk, row_schemas(), withhold_text=False)
 
 
 def _digest_checked(
