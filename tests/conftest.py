@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
@@ -26,6 +27,15 @@ class Run:
     exit_code: int
     out: str
     err: str
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """Every file under `root` (hidden ones included) -> its sha256."""
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture

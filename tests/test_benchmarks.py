@@ -19,6 +19,7 @@ from tsr_news.splits import assign_split
 from tsr_news.validate import validate
 
 from bad_inputs import CASES
+from conftest import tree_digest
 
 REPO = Path(__file__).resolve().parents[1]
 BENCHMARKS = REPO / "benchmarks"
@@ -28,14 +29,6 @@ import generate  # noqa: E402
 import run as runner  # noqa: E402
 
 TSR_NEWS = Path(sys.executable).parent / "tsr-news"
-
-
-def tree_digest(root: Path) -> dict[str, str]:
-    return {
-        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture(scope="module")

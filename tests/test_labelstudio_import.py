@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 import ui_shapes as ui
-from test_bad_inputs import tree_digest
+
+from conftest import tree_digest
 
 USERS = [
     {"id": 1, "email": "admin@example.org"},

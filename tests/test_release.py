@@ -6,7 +6,6 @@ per session; the tests read those releases and never write into them.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -27,20 +26,11 @@ from tsr_news.release.manifest import MANIFEST, SHA256SUMS
 from tsr_news.release.rows import CONFIGS, bio_spans
 from tsr_news.release.tokenize import tokenize
 
-from conftest import FIXTURE_CORPUS, REPO
+from conftest import FIXTURE_CORPUS, REPO, tree_digest
 
 datasets.disable_progress_bars()
 
 CORPORA = {"repo": REPO, "fixture": FIXTURE_CORPUS}
-
-
-def tree(root: Path) -> dict[str, str]:
-    """Every file under `root` (hidden ones included) -> its sha256."""
-    return {
-        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 def card(release: Path) -> dict:
@@ -198,7 +188,7 @@ def test_tokenizer_cuts_at_entity_boundaries_inside_words():
 
 def test_two_builds_of_the_same_corpus_are_byte_identical(releases, tmp_path):
     again = build(FIXTURE_CORPUS, tmp_path).path
-    assert tree(again) == tree(releases["fixture"])
+    assert tree_digest(again) == tree_digest(releases["fixture"])
 
 
 def test_sha256sum_check_passes_inside_the_release(release):
@@ -210,15 +200,15 @@ def test_sha256sum_check_passes_inside_the_release(release):
     )
     assert run.returncode == 0, run.stdout + run.stderr
     listed = [line.split("  ", 1)[1] for line in (release / SHA256SUMS).read_text().splitlines()]
-    assert sorted(listed) == sorted(set(tree(release)) - {SHA256SUMS})
+    assert sorted(listed) == sorted(set(tree_digest(release)) - {SHA256SUMS})
 
 
 def test_manifest_records_every_data_file_with_its_rows_and_the_content_digest(release):
     manifest = json.loads((release / MANIFEST).read_text())
     files = {f["path"]: f for f in manifest["files"]}
-    assert set(files) == set(tree(release)) - {MANIFEST, SHA256SUMS}
+    assert set(files) == set(tree_digest(release)) - {MANIFEST, SHA256SUMS}
     for path, entry in files.items():
-        assert entry["sha256"] == tree(release)[path]
+        assert entry["sha256"] == tree_digest(release)[path]
         assert entry["bytes"] == (release / path).stat().st_size
     data_files = [f for f in files if f.startswith("data/")]
     assert data_files and all("rows" in files[f] for f in data_files)
@@ -247,7 +237,7 @@ def test_croissant_file_passes_mlcroissant_validation(release):
 def test_killed_build_leaves_the_previous_release_intact_and_no_partial_directory(tmp_path):
     out = tmp_path / "out"
     previous = build(FIXTURE_CORPUS, out).path
-    before = tree(previous)
+    before = tree_digest(previous)
     stamp_path(previous).unlink()  # forget the inputs, so the next build does rebuild
     child = subprocess.Popen(
         [sys.executable, "-m", "tsr_news", "build", "--root", FIXTURE_CORPUS, "--out", out],
@@ -262,14 +252,14 @@ def test_killed_build_leaves_the_previous_release_intact_and_no_partial_director
     finally:
         child.wait()
     assert child.returncode == -signal.SIGKILL
-    assert tree(previous) == before
+    assert tree_digest(previous) == before
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [release_name()]
 
     build(FIXTURE_CORPUS, out)  # the next build clears what the killed one left
     assert sorted(p.name for p in out.iterdir()) == sorted(
         [release_name(), stamp_path(previous).name]
     )
-    assert tree(previous) == before
+    assert tree_digest(previous) == before
 
 
 def test_building_an_invalid_corpus_exits_1_names_the_problem_and_writes_nothing(corpus, cli):
@@ -314,12 +304,12 @@ def test_a_rebuild_with_nothing_changed_writes_nothing(tmp_path):
 def test_a_changed_input_is_rebuilt_and_a_broken_one_refused(tmp_path):
     root = tmp_path / "corpus"
     shutil.copytree(FIXTURE_CORPUS, root)
-    before = tree(build(root, tmp_path / "out").path)
+    before = tree_digest(build(root, tmp_path / "out").path)
     meta = root / "raw" / "doc-alpha.meta.json"
     meta.write_text(meta.read_text().replace('"title": "', '"title": "Re: '))
     again = build(root, tmp_path / "out")
     assert not again.current
-    assert tree(again.path) != before
+    assert tree_digest(again.path) != before
     (root / "raw" / "stray.csv").write_text("x\n")
     with pytest.raises(InvalidCorpus):
         build(root, tmp_path / "out")
@@ -333,4 +323,4 @@ def test_build_output_is_the_same_for_any_number_of_jobs(tmp_path, monkeypatch):
     monkeypatch.setattr(part, "BATCH_DOCUMENTS", 2)  # and give each several batches
     one = build(REPO, tmp_path / "one", jobs=1).path
     two = build(REPO, tmp_path / "two", jobs=2).path
-    assert tree(one) == tree(two)
+    assert tree_digest(one) == tree_digest(two)

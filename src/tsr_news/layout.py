@@ -138,6 +138,13 @@ class Inventory:
     def annotators_of(self, doc_id: str) -> list[str]:
         return sorted(a for a, ids in self.layers.items() if doc_id in ids)
 
+    def files_of(self, doc_id: str) -> list[str]:
+        """The names of the document's files, in the order the loader reads them."""
+        names = [Layout.text_name(doc_id)] if doc_id in self.texts else []
+        names += [Layout.meta_name(doc_id)] if doc_id in self.metas else []
+        names += [Layout.gold_name(doc_id)] if doc_id in self.gold else []
+        return names + [Layout.layer_name(a, doc_id) for a in self.annotators_of(doc_id)]
+
     def only(self, doc_ids: list[str]) -> Inventory:
         """The inventory of these documents alone (their problems left out): what a worker
         process needs to load them, far smaller than the whole corpus's."""

@@ -13,7 +13,6 @@ values themselves, which is several times faster.
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 import multiprocessing
 import os
@@ -27,8 +26,9 @@ from typing import TypeVar
 
 import orjson
 
-from tsr_news import checks, schemaerrors
+from tsr_news import checks, fingerprints, schemaerrors
 from tsr_news.explainer import explainer
+from tsr_news.fingerprints import Fingerprint
 from tsr_news.jsonpointer import line_of, pointer
 from tsr_news.layout import Inventory, Layout, scan
 from tsr_news.model import AnnotationFile, Document, DocumentMeta, from_json, human_annotators
@@ -67,6 +67,9 @@ class LoadedDocument:
     text: str | None = None
     gold: dict | None = None
     layers: dict[str, dict] = field(default_factory=dict)
+    # what was read of each of its files, in the order read (a build records them, so that
+    # the next build can tell whether anything changed: `release.inputs`)
+    fingerprints: list[Fingerprint] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -289,8 +292,8 @@ class Corpus:
         if doc_id in self.inventory.texts:
             loaded.files += 1
             name = layout.text_name(doc_id)
-            data = self._read(name)
-            text_sha256 = hashlib.sha256(data).hexdigest()
+            data = self._read(name, loaded)
+            text_sha256 = loaded.fingerprints[-1].sha256
             try:
                 loaded.text = data.decode("utf-8")
             except UnicodeDecodeError as error:
@@ -299,7 +302,7 @@ class Corpus:
         if doc_id in self.inventory.metas:
             loaded.files += 1
             source = _JsonFile(layout.meta_name(doc_id), problems)
-            data = _read_json(self._read(source.path), source)
+            data = _read_json(self._read(source.path, loaded), source)
             if data is not None and not source.report_all(schema_findings(data, META_SCHEMA)):
                 loaded.meta = data
                 self._note_split(doc_id, data["story_cluster"], data["split"])
@@ -307,29 +310,35 @@ class Corpus:
 
         if doc_id in self.inventory.gold:
             loaded.files += 1
-            loaded.gold = self._annotations(
-                layout.gold_name(doc_id), doc_id, None, loaded.text, text_sha256, problems
-            )
+            loaded.gold = self._annotations(layout.gold_name(doc_id), None, loaded, text_sha256)
         for annotator in self.inventory.annotators_of(doc_id):
             loaded.files += 1
             name = layout.layer_name(annotator, doc_id)
-            layer = self._annotations(name, doc_id, annotator, loaded.text, text_sha256, problems)
+            layer = self._annotations(name, annotator, loaded, text_sha256)
             if layer is not None:
                 loaded.layers[annotator] = layer
         return loaded
 
-    def _read(self, name: str) -> bytes:
-        with open(os.path.join(self._root, name), "rb") as file:
-            return file.read()
+    def _read(self, name: str, loaded: LoadedDocument) -> bytes:
+        """The bytes of one of `loaded`'s files, noting their fingerprint."""
+        data, fingerprint = fingerprints.read(self._root, name)
+        loaded.fingerprints.append(fingerprint)
+        return data
 
-    def _annotations(self, name, doc_id, annotator, text, text_sha256, problems) -> dict | None:
+    def _annotations(
+        self, name: str, annotator: str | None, loaded: LoadedDocument, text_sha256: str | None
+    ) -> dict | None:
         """The annotation file's JSON value if it passed every check; else None."""
-        source = _JsonFile(name, problems)
-        data = _read_json(self._read(name), source)
+        source = _JsonFile(name, loaded.problems)
+        data = _read_json(self._read(name, loaded), source)
         if data is None:
             return None
         findings = annotation_findings(
-            data, doc_id=doc_id, annotator=annotator, text=text, text_sha256=text_sha256
+            data,
+            doc_id=loaded.doc_id,
+            annotator=annotator,
+            text=loaded.text,
+            text_sha256=text_sha256,
         )
         return None if source.report_all(findings) else data
 

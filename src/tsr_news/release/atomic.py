@@ -16,18 +16,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tsr_news.atomic import process_alive
+
 
 def _owner_alive(path: Path) -> bool:
-    pid = int(path.name.rsplit("-", 1)[1])
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return process_alive(int(path.name.rsplit("-", 1)[1]))
 
 
 def recover(target: Path) -> None:

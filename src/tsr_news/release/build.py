@@ -13,8 +13,9 @@ into a temporary directory that replaces the previous release by rename only whe
 problem, and the temporary directory is dropped. Memory is bounded: one row group per open
 file, and a few chunks of documents in flight between processes.
 
-A release whose inputs (every corpus file, the schemas, the tool's version and `--withhold-
-text`) are those recorded in its manifest is current: `build` says so and does nothing.
+A release built with the same settings from corpus files that have not changed since is
+current: `build` says so and does nothing. To tell, each build records what it read, as the
+workers read it (`inputs`), so the corpus is read once per build, and a current one not at all.
 
 With `withhold_text`, the rows are written without the article text (`withhold`) to
 `tsr-news-X.Y.Z-withheld/`, and the manifest and card say so.
@@ -25,21 +26,21 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
 
 from tsr_news import __version__
 from tsr_news.datasheet import DATASHEET, Statistics
+from tsr_news.fingerprints import Fingerprint
 from tsr_news.loader import Corpus
 from tsr_news.problems import Problem
-from tsr_news.release import croissant, part
+from tsr_news.release import croissant, inputs, part
 from tsr_news.release.atomic import replace_directory
 from tsr_news.release.card import DEFAULT_SHEET, write_card
 from tsr_news.release.digest import ContentDigest
 from tsr_news.release.features import features, row_schemas
-from tsr_news.release.inputs import input_digest, record_inputs, release_inputs
 from tsr_news.release.manifest import MANIFEST, source_of, write_manifest, write_sha256sums
 from tsr_news.release.parquet import ParquetFile, shard_name
 from tsr_news.release.part import ReleaseBatch, checked_batch
@@ -98,16 +99,16 @@ def build(root: Path, out: Path, withhold_text: bool = False, jobs: int = 1) -> 
         datasheet=datasheet.read_text(encoding="utf-8") if datasheet.is_file() else DEFAULT_SHEET,
     )
     target = out / release_name(withhold_text)
-    settings = {"withhold_text": withhold_text, **asdict(provenance)}
-    inputs = input_digest(corpus, settings)
-    if inputs is not None and release_inputs(target) == inputs:
+    settings = inputs.settings_digest({"withhold_text": withhold_text, **asdict(provenance)})
+    if inputs.is_current(target, corpus, settings):
         return _recorded(target)
     problems: list[Problem] = []
 
-    def checked_batches() -> Iterator[ReleaseBatch]:
+    def checked_batches(record: Callable[[list[Fingerprint]], None]) -> Iterator[ReleaseBatch]:
         work = partial(checked_batch, schemas=row_schemas(), withhold_text=withhold_text)
-        for found, batch in corpus.map_batches(work, jobs=jobs, size=part.BATCH_DOCUMENTS):
+        for found, batch, read in corpus.map_batches(work, jobs=jobs, size=part.BATCH_DOCUMENTS):
             problems.extend(found)
+            record(read)
             if batch is not None and not problems:
                 yield batch
         problems.extend(corpus.corpus_problems())
@@ -118,13 +119,12 @@ def build(root: Path, out: Path, withhold_text: bool = False, jobs: int = 1) -> 
 
     created = not out.exists()
     try:
-        release = write_release(checked_batches(), provenance, out, withhold_text)
+        with inputs.recording(target, settings) as record:
+            return write_release(checked_batches(record), provenance, out, withhold_text)
     except InvalidCorpus:
         if created and out.is_dir() and not any(out.iterdir()):
             out.rmdir()  # leave no trace of a refused build
         raise
-    record_inputs(release.path, inputs)
-    return release
 
 
 def _recorded(release: Path) -> Release:

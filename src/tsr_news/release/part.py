@@ -19,6 +19,7 @@ import orjson
 import pyarrow as pa
 
 from tsr_news.datasheet import Statistics
+from tsr_news.fingerprints import Fingerprint
 from tsr_news.loader import LoadedDocument
 from tsr_news.problems import Problem
 from tsr_news.release.arrow import RowSchema, table
@@ -102,10 +103,12 @@ def _line(row: dict) -> bytes:
 
 def checked_batch(
     documents: list[LoadedDocument], schemas: dict[str, RowSchema], withhold_text: bool
-) -> tuple[list[Problem], ReleaseBatch | None]:
-    """A worker's answer for a chunk of documents: their problems, and their batch if every
-    one of them is valid (a corpus with problems is refused whole, so no rows are needed)."""
+) -> tuple[list[Problem], ReleaseBatch | None, list[Fingerprint]]:
+    """A worker's answer for a chunk of documents: their problems, their batch if every one of
+    them is valid (a corpus with problems is refused whole, so no rows are needed), and what
+    was read of their files (`inputs`)."""
     problems = [problem for document in documents for problem in document.problems]
+    read = [fingerprint for document in documents for fingerprint in document.fingerprints]
     if problems or not all(document.valid for document in documents):
-        return problems, None
-    return problems, release_batch(documents, schemas, withhold_text)
+        return problems, None, read
+    return problems, release_batch(documents, schemas, withhold_text), read
