@@ -1,6 +1,7 @@
 """The command line: exit codes, document selection by path, report formats, the real script."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -124,3 +125,24 @@ def test_validate_reports_the_same_problems_for_any_number_of_jobs(tmp_path, mon
     one, two = validate(root, jobs=1), validate(root, jobs=2)
     assert len({p.path for p in one.problems}) == 3
     assert one == two
+
+
+def test_the_cli_has_arrow_allocate_with_the_c_library_unless_the_user_chose_otherwise():
+    probe = (
+        "from tsr_news.cli import main; main(['--version']); "
+        "import pyarrow; print(pyarrow.default_memory_pool().backend_name)"
+    )
+
+    def backend(**env: str) -> str:
+        environment = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+        run = subprocess.run(
+            [sys.executable, "-c", probe],
+            env={**environment, **env},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return run.stdout.split()[-1]
+
+    assert backend() == "system"
+    assert backend(ARROW_DEFAULT_MEMORY_POOL="mimalloc") == "mimalloc"

@@ -23,8 +23,21 @@ class UsageError(Exception):
     pass
 
 
+def prefer_system_allocator() -> None:
+    """Have Arrow allocate with the C library's allocator, in this process and the worker
+    processes it starts (they inherit the environment), unless the user chose one.
+
+    Arrow's default allocator (mimalloc) keeps what it frees for reuse; in a build, which
+    frees every batch once written, that held about 40 MB in each worker and 70 MB in the
+    writer that were never used again (the build's peak memory at N = 20,000: 530 MB rather
+    than 600; no slower). Process-wide, so the library leaves it to its caller; Arrow reads
+    the setting when pyarrow is imported, which the CLI does only after this."""
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+
+
 def main(argv: list[str] | None = None) -> int:
     relax_gc()
+    prefer_system_allocator()
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exit_:  # argparse has printed its usage message
