@@ -248,5 +248,5 @@ def test_an_edited_item_missing_required_fields_fails_the_schema(cli, two_layers
     resolve(two_layers, "ann3", edited)
     run = adjudicate(cli, two_layers)
     assert run.exit_code == 1
-    assert "does not fit the annotation schema" in run.err
-    assert "target_ids" in run.err
+    assert "the merged gold fails validation" in run.err
+    assert "missing required field 'target_ids' [schema-required]" in run.err

@@ -37,12 +37,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tsr_news import checks
 from tsr_news.agreement import build_units, key_extent
 from tsr_news.atomic import write_json
-from tsr_news.loader import Corpus
+from tsr_news.loader import Corpus, annotation_findings
 from tsr_news.model import LAYER_KINDS, Document, to_json
-from tsr_news.schemas import ANNOTATION_SCHEMA, taxonomy, validator
 
 CONTEXT = 60  # code points of text shown on each side of a conflict
 REJECT = "reject"
@@ -365,25 +363,12 @@ def _position(kind: str, item: dict) -> tuple:
 
 
 def _check(gold: dict, doc: Document) -> None:
-    """The loader's checks (schema, then semantic) on the gold about to be written."""
-    errors = sorted(validator(ANNOTATION_SCHEMA).iter_errors(gold), key=lambda e: e.json_path)
-    if errors:
-        raise AdjudicationError(
-            "the merged gold does not fit the annotation schema; nothing was written",
-            [f"{e.json_path}: {e.message}" for e in errors],
-        )
-    findings = list(
-        checks.check_annotations(
-            gold,
-            doc_id=doc.doc_id,
-            text=doc.text,
-            text_sha256=doc.meta.text_sha256,
-            taxonomy=taxonomy(),
-            annotator=None,
-        )
+    """The loader's own checks (schema, then semantic) on the gold about to be written."""
+    findings = annotation_findings(
+        gold, doc_id=doc.doc_id, annotator=None, text=doc.text, text_sha256=doc.meta.text_sha256
     )
     if findings:
         raise AdjudicationError(
             "the merged gold fails validation; nothing was written",
-            [f"{f.pointer}: {f.message} [{f.code}]" for f in findings],
+            [f"{f.pointer or '/'}: {f.message} [{f.code}]" for f in findings],
         )
