@@ -226,6 +226,25 @@ def test_parquet_files_embed_the_features_and_a_constant_writer_name(release):
         assert b"huggingface" in metadata.metadata
 
 
+def test_row_groups_have_the_config_s_number_of_rows_however_the_rows_arrived(
+    tmp_path, monkeypatch
+):
+    import pyarrow.parquet as pq
+
+    from tsr_news.release import parquet, part
+
+    monkeypatch.setattr(parquet, "ROW_GROUP_ROWS", {"documents": 2})
+    monkeypatch.setattr(parquet, "DEFAULT_ROW_GROUP_ROWS", 3)
+    monkeypatch.setattr(part, "BATCH_DOCUMENTS", 3)  # batches that straddle row groups
+    release = build(FIXTURE_CORPUS, tmp_path).path
+    for path in release.glob("data/*/*.parquet"):
+        metadata = pq.ParquetFile(path).metadata
+        size = 2 if path.parent.name == "documents" else 3
+        groups = [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)]
+        full, last = divmod(metadata.num_rows, size)
+        assert groups == [size] * full + ([last] if last else []), path
+
+
 def test_croissant_file_passes_mlcroissant_validation(release):
     mlcroissant = pytest.importorskip("mlcroissant")
     dataset = mlcroissant.Dataset(jsonld=release / "croissant.json")

@@ -42,7 +42,7 @@ from tsr_news.release.card import DEFAULT_SHEET, write_card
 from tsr_news.release.digest import ContentDigest
 from tsr_news.release.features import features, row_schemas
 from tsr_news.release.manifest import MANIFEST, source_of, write_manifest, write_sha256sums
-from tsr_news.release.parquet import ParquetFile, shard_name
+from tsr_news.release.parquet import ParquetFile, row_group_rows, shard_name
 from tsr_news.release.part import ReleaseBatch, checked_batch
 from tsr_news.release.rows import CONFIGS
 from tsr_news.schemas import taxonomy
@@ -186,7 +186,7 @@ def _write_data(
         for (config, split), table in batch.tables.items():
             if (config, split) not in files:
                 path = release / "data" / config / shard_name(split)
-                files[config, split] = ParquetFile(path, features(config))
+                files[config, split] = ParquetFile(path, features(config), row_group_rows(config))
             files[config, split].add(table, batch.sizes[config, split])
         digest.add_lines(batch.digest_lines)
         statistics.merge(batch.statistics)
