@@ -144,22 +144,24 @@ def _check_provenance(ann: dict, annotator: str | None) -> Iterator[Finding]:
 
 
 def _check_ids(ann: dict) -> Iterator[Finding]:
-    first_seen: dict[str, str] = {}
+    first_seen: dict[str, tuple[str, int]] = {}  # id -> (kind, index): a pointer when needed
     for kind in LAYER_KINDS:
         for i, item in enumerate(items(ann, kind)):
             item_id = item["id"]
             if item_id in first_seen:
+                first_kind, first_index = first_seen[item_id]
                 yield Finding(
                     f"/layers/{kind}/items/{i}/id",
                     "duplicate-id",
-                    f"id {item_id} is already used at {first_seen[item_id]}",
+                    f"id {item_id} is already used at /layers/{first_kind}/items/{first_index}/id",
                 )
             else:
-                first_seen[item_id] = f"/layers/{kind}/items/{i}/id"
+                first_seen[item_id] = (kind, i)
 
 
 def _check_entity_attributes(ann: dict, taxonomy: Taxonomy) -> Iterator[Finding]:
-    prefixes, attributes = taxonomy.ref_prefixes, taxonomy.entity_attributes.values()
+    prefixes, attributes = taxonomy.ref_prefixes, taxonomy.entity_attributes
+    rules = taxonomy.attribute_rules
     for i, entity in enumerate(items(ann, "entities")):
         label = entity["label"]
         prefix = prefixes.get(label)
@@ -178,7 +180,10 @@ def _check_entity_attributes(ann: dict, taxonomy: Taxonomy) -> Iterator[Finding]
                     "ref-prefix",
                     f"ref {ref!r} of a {label} entity must start with '{prefix}:'",
                 )
-        for attribute in attributes:
+        allowed, required = rules[label]
+        if required <= (attributes.keys() & entity.keys()) <= allowed:
+            continue  # the common case: nothing to report
+        for attribute in attributes.values():
             present = attribute.name in entity
             if present and label not in attribute.labels:
                 yield Finding(
@@ -199,14 +204,17 @@ def _check_entity_attributes(ann: dict, taxonomy: Taxonomy) -> Iterator[Finding]
 def _check_references(
     ann: dict, entities: dict[str, dict], taxonomy: Taxonomy
 ) -> Iterator[Finding]:
-    for ptr, field, entity_id in _references(ann):
+    for where, field, entity_id in _references(ann):
         entity = entities.get(entity_id)
         allowed = taxonomy.reference_labels[field]
+        if entity is not None and entity["label"] in allowed:
+            continue  # the common case: nothing to report
+        ptr = pointer(("layers", *where))
         if entity is None:
             yield Finding(
                 ptr, "dangling-reference", f"{entity_id} is not an entity of this file ({field})"
             )
-        elif entity["label"] not in allowed:
+        else:
             yield Finding(
                 ptr,
                 "reference-label",
@@ -215,22 +223,21 @@ def _check_references(
             )
 
 
-def _references(ann: dict) -> Iterator[tuple[str, str, str]]:
-    """Every entity reference as (pointer, field, entity id)."""
+def _references(ann: dict) -> Iterator[tuple[tuple, str, str]]:
+    """Every entity reference as (where, field, entity id); `where` is the reference's path
+    below `/layers` (its JSON pointer is made only for a finding)."""
     for i, quote in enumerate(items(ann, "quotes")):
-        base = f"/layers/quotes/items/{i}"
         for j, entity_id in enumerate(quote["speaker_ids"]):
-            yield f"{base}/speaker_ids/{j}", "speaker_ids", entity_id
+            yield ("quotes", "items", i, "speaker_ids", j), "speaker_ids", entity_id
         if "channel" in quote:
             for j, entity_id in enumerate(quote["channel"]["entity_ids"]):
-                yield f"{base}/channel/entity_ids/{j}", "channel", entity_id
+                yield ("quotes", "items", i, "channel", "entity_ids", j), "channel", entity_id
     for i, measure in enumerate(items(ann, "measures")):
-        base = f"/layers/measures/items/{i}"
         for field in ("actor_ids", "target_ids", "magnitude_ids"):
             for j, entity_id in enumerate(measure[field]):
-                yield f"{base}/{field}/{j}", field, entity_id
+                yield ("measures", "items", i, field, j), field, entity_id
         for j, link in enumerate(measure["time"]):
-            yield f"{base}/time/{j}/entity_id", "time", link["entity_id"]
+            yield ("measures", "items", i, "time", j, "entity_id"), "time", link["entity_id"]
 
 
 def _check_spans(spans: list[tuple[str, tuple, dict]], text: str) -> Iterator[Finding]:
@@ -268,10 +275,8 @@ def _check_spans(spans: list[tuple[str, tuple, dict]], text: str) -> Iterator[Fi
 
 
 def _check_overlaps(ann: dict, spans: list[tuple[str, tuple, dict]]) -> Iterator[Finding]:
-    entities = sorted(
-        ((e["start"], e["end"], i, e) for i, e in enumerate(items(ann, "entities"))),
-        key=lambda t: (t[0], t[1], t[2]),
-    )
+    # (start, end, index) is unique, so sorting never compares the entities themselves
+    entities = sorted((e["start"], e["end"], i, e) for i, e in enumerate(items(ann, "entities")))
     for (_, prev_end, _, prev), (start, _, i, entity) in itertools.pairwise(entities):
         if start < prev_end:
             yield Finding(
@@ -284,9 +289,14 @@ def _check_overlaps(ann: dict, spans: list[tuple[str, tuple, dict]]) -> Iterator
     if not noise:
         return
     starts = [n[0] for n in noise]
+    reach = list(itertools.accumulate((n[1] for n in noise), max))  # furthest end so far
     for kind, where, span in spans:
-        # candidates: noise spans starting before this span ends
-        for n_start, n_end, n_id in noise[: bisect.bisect_left(starts, span["end"])]:
+        # candidates: noise spans starting before this span ends; none overlaps it if the
+        # furthest of their ends is at or before its start (the common case)
+        candidates = bisect.bisect_left(starts, span["end"])
+        if not candidates or reach[candidates - 1] <= span["start"]:
+            continue
+        for n_start, n_end, n_id in noise[:candidates]:
             if kind == "noise" and (n_start, n_id) >= (span["start"], span["id"]):
                 continue  # each pair of noise spans is reported once, by the later one
             if n_end > span["start"]:

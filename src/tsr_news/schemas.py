@@ -123,6 +123,19 @@ class Taxonomy:
             name: EntityAttribute(name, frozenset(rule["labels"]), rule["required"])
             for name, rule in schema["x-entity-attributes"].items()
         }
+        # entity label -> (the attributes it may carry, those it must): an entity whose
+        # attributes lie between the two is right, which one set comparison tells
+        self.attribute_rules = {
+            label: (
+                frozenset(a.name for a in self.entity_attributes.values() if label in a.labels),
+                frozenset(
+                    a.name
+                    for a in self.entity_attributes.values()
+                    if label in a.labels and a.required
+                ),
+            )
+            for label in self.inventories["entity_label"].values
+        }
 
     def __getitem__(self, name: str) -> Inventory:
         return self.inventories[name]
