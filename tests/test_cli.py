@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bad_inputs import CASES
 from conftest import REPO
 
@@ -103,7 +105,8 @@ def test_split_command_prints_the_rule_for_a_new_cluster(cli):
     assert cli("split", "../etc").exit_code == 2
 
 
-def test_validate_reports_the_same_problems_for_any_number_of_jobs(tmp_path, monkeypatch):
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_validate_reports_the_same_problems_for_any_number_of_jobs(start, tmp_path, monkeypatch):
     import shutil
 
     from tsr_news import loader
@@ -122,9 +125,22 @@ def test_validate_reports_the_same_problems_for_any_number_of_jobs(tmp_path, mon
     metas[4].write_text("{")
     monkeypatch.setattr(loader, "PARALLEL_MIN_DOCUMENTS", 0)  # workers even for 5 documents
     monkeypatch.setattr(loader, "CHUNK_DOCUMENTS", 1)
+    monkeypatch.setattr(loader, "start_method", lambda: start)
     one, two = validate(root, jobs=1), validate(root, jobs=2)
     assert len({p.path for p in one.problems}) == 3
     assert one == two
+
+
+def test_workers_are_forked_only_from_a_process_with_a_single_thread():
+    probe = (
+        "import threading, time\n"
+        "from tsr_news.loader import start_method\n"
+        "print(start_method())\n"
+        "threading.Thread(target=time.sleep, args=(30,), daemon=True).start()\n"
+        "print(start_method())\n"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert run.stdout.split() == ["fork", "spawn"]
 
 
 def test_the_cli_has_arrow_allocate_with_the_c_library_unless_the_user_chose_otherwise():
