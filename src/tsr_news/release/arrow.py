@@ -1,11 +1,14 @@
-"""JSON lines of release rows -> Arrow tables of the release's types, in plain pyarrow.
+"""Release rows -> Arrow tables of the release's types, in plain pyarrow.
 
-Converting rows to Arrow in Python (`Table.from_pylist`, label by label) cost more than all
-the rest of a build. Instead the rows are JSON lines (`orjson`) and Arrow's own JSON reader
-parses them, in C++, against the config's schema with every ClassLabel read as its name;
-`encode` then swaps names for ids with one vectorised lookup per label column, however
-deeply it is nested (labels inside records inside lists). An absent optional key is read as
-null, as `datasets` would encode it.
+Converting rows label by label in Python (`datasets`' encoder, `Table.from_pylist` per row)
+cost more than all the rest of a build. Instead each config's rows of a batch go to Arrow in
+one `pa.array` call, which converts the JSON values in C++ against the config's struct type
+with every ClassLabel read as its name; `encode` then swaps names for ids with one vectorised
+lookup per label column, however deeply it is nested (labels inside records inside lists). An
+absent optional key is read as null, as `datasets` would encode it. (Serialising the rows as
+JSON lines for Arrow's JSON reader, as the build once did, cost twice as much.) The rows hold
+no key the type lacks: every object in the schemas is closed, and `rows` adds only columns
+the features have.
 
 This runs in the build's worker processes, which never import `datasets` (it costs each of
 them seconds): what it needs of the features travels as a `RowSchema` of pyarrow objects,
@@ -18,9 +21,6 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.json as pj
-
-MIN_BLOCK_BYTES = 1 << 22  # the JSON reader's unit of work; a line must fit in one block
 
 
 @dataclass(frozen=True)
@@ -49,32 +49,19 @@ Encoding = Labels | ListOf | Record
 
 @dataclass(frozen=True)
 class RowSchema:
-    """One config's rows as the JSON reader sees them (`named`: the features' Arrow schema with
-    each ClassLabel as a string), and how to encode each column's labels (None: no labels).
+    """One config's rows as Arrow reads them (`named`: the features' Arrow schema with each
+    ClassLabel as a string), and how to encode each column's labels (None: no labels).
     The encoded table has the features' Arrow types; the Parquet writer adds their metadata."""
 
     named: pa.Schema
     encodings: tuple[Encoding | None, ...]
 
 
-def table(lines: bytes, schema: RowSchema, longest_line: int) -> pa.Table:
-    """The rows in `lines` (one JSON object per line, labels by name) with labels as ids,
-    each column in one chunk."""
-    parsed = pj.read_json(
-        pa.BufferReader(lines),
-        # one thread: the build's worker processes already keep the cores busy (with threads
-        # the build was slower and its memory larger)
-        read_options=pj.ReadOptions(
-            use_threads=False, block_size=max(MIN_BLOCK_BYTES, longest_line + 1)
-        ),
-        parse_options=pj.ParseOptions(
-            explicit_schema=schema.named, unexpected_field_behavior="error"
-        ),
-    )
-    columns = [
-        _encode(column.combine_chunks(), encoding)
-        for column, encoding in zip(parsed.columns, schema.encodings, strict=True)
-    ]
+def table(rows: list[dict], schema: RowSchema) -> pa.Table:
+    """The `rows` (JSON values, labels by name) with labels as ids, each column in one
+    chunk."""
+    parsed = pa.array(rows, type=pa.struct(schema.named))
+    columns = [_encode(parsed.field(i), encoding) for i, encoding in enumerate(schema.encodings)]
     return pa.Table.from_arrays(columns, names=schema.named.names)
 
 

@@ -4,8 +4,7 @@ It is taken over the canonical JSON line (sorted keys, compact, UTF-8) of each d
 full `documents` row, text included, label names not ids, in doc_id order; so moving a
 document to another split, re-sharding or re-compressing keeps it, and any change of content
 changes it. A withheld release records the digest of the full rows, which lets `rehydrate`
-prove it restored exactly those. The same line is what the build feeds to Arrow's JSON
-reader for the `documents` table, so the row is serialised once.
+prove it restored exactly those.
 """
 
 from __future__ import annotations

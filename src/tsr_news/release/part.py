@@ -1,13 +1,12 @@
 """What a run of documents contributes to a release, made in the worker that checked them.
 
 A batch carries its documents' rows as Arrow tables, one per (config, split), labels already
-encoded: the rows are serialised once as JSON lines (`orjson`) and parsed by Arrow's JSON
-reader (`arrow`), which costs a fixed overhead per call, so it is called once per batch and
-not per document. With them go the documents' lines of the content digest and their
-statistics. Tables, bytes and counters cross between processes far more cheaply than rows as
-Python objects would, and the writer (`build.write_release`) is left with writing Parquet.
-This module is what a worker process imports to make batches, so it stays clear of
-`datasets` (importing it costs each worker seconds).
+encoded (`arrow`: one conversion per table, as each call costs a fixed overhead). With them go
+the documents' lines of the content digest and their statistics. Tables, bytes and counters
+cross between processes far more cheaply than rows as Python objects would, and the writer
+(`build.write_release`) is left with writing Parquet. This module is what a worker process
+imports to make batches, so it stays clear of `datasets` (importing it costs each worker
+seconds).
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-import orjson
 import pyarrow as pa
 
 from tsr_news.datasheet import Statistics
@@ -27,7 +25,7 @@ from tsr_news.release.digest import ContentDigest
 from tsr_news.release.rows import CONFIGS, rows
 from tsr_news.release.withhold import withhold
 
-# Documents per batch: Arrow's JSON reader costs a fixed overhead per call, which larger
+# Documents per batch: converting rows to Arrow costs a fixed overhead per call, which larger
 # batches spread thinner, and the writer buffers at most a few batches per worker. `build` and
 # `rehydrate` batch alike, so their files match byte for byte (the card's Arrow `num_bytes`
 # depends on how the rows were batched).
@@ -74,7 +72,7 @@ def release_batch(
 ) -> ReleaseBatch:
     """The batch of the valid `documents` (in doc_id order); `schemas`: each config's
     `features.row_schemas()`."""
-    lines: dict[tuple[str, str], list[bytes]] = defaultdict(list)
+    released: dict[tuple[str, str], list[dict]] = defaultdict(list)
     digest_lines = []
     statistics = Statistics()
     for document in documents:
@@ -82,23 +80,12 @@ def release_batch(
         for config in CONFIGS:
             for row in rows(document, config):
                 if config == "documents":
-                    digest_line = ContentDigest.line(row)
-                    digest_lines.append(digest_line)
-                    if not withhold_text:
-                        lines[config, split].append(digest_line)  # the same canonical line
-                        continue
-                lines[config, split].append(_line(withhold(row, config) if withhold_text else row))
+                    digest_lines.append(ContentDigest.line(row))
+                released[config, split].append(withhold(row, config) if withhold_text else row)
         statistics.add(document)
-    tables = {
-        key: table(b"".join(config_lines), schemas[key[0]], max(map(len, config_lines)))
-        for key, config_lines in lines.items()
-    }
+    tables = {key: table(key_rows, schemas[key[0]]) for key, key_rows in released.items()}
     sizes = {key: t.nbytes for key, t in tables.items()}
     return ReleaseBatch(tables, sizes, b"".join(digest_lines), statistics)
-
-
-def _line(row: dict) -> bytes:
-    return orjson.dumps(row, option=orjson.OPT_APPEND_NEWLINE)
 
 
 def checked_batch(

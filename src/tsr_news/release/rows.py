@@ -1,13 +1,12 @@
 """One document -> its rows in every config, as JSON values with label names.
 
-Rows are made from the document's checked JSON values (`loader.LoadedDocument`: metadata,
-text, gold file) and keyed exactly like the features (`features.py`); the build serialises
-them as JSON lines, and `arrow` turns the lines into tables, label names into ClassLabel ids
-and absent optional keys into nulls. The JSON values need no conversion: the schema admits
-exactly the keys the features have, so building the typed model here would only cost time.
-Only the gold annotations are released (per-annotator layers are working material). Row order
-is the document's annotation order, and documents come in doc_id order, so the files are
-reproducible.
+Rows are made from the document's checked JSON values (`loader.LoadedDocument`: metadata, text,
+gold file) and keyed exactly like the features (`features.py`); `arrow` turns them into tables,
+label names into ClassLabel ids and absent optional keys into nulls. The JSON values need no
+conversion: the schema admits exactly the keys the features have, so building the typed model
+here would only cost time. Only the gold annotations are released (per-annotator layers are
+working material). Row order is the document's annotation order, and documents come in doc_id
+order, so the files are reproducible.
 """
 
 from __future__ import annotations
