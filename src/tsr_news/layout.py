@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -260,11 +260,12 @@ def scan(layout: Layout) -> Inventory:
                 f"annotations for {orphan!r}, but raw/ has no such document",
             )
     inventory.doc_ids = sorted(documents)
+    inventory.problems.sort(key=Problem.sort_key)  # found in the file system's order
     return inventory
 
 
 def _scan_layers(layout, inventory, doc_id, problem) -> None:
-    for annotator_dir in _entries(layout.layers_dir):
+    for annotator_dir in sorted(_entries(layout.layers_dir), key=lambda e: e.name):
         if not annotator_dir.is_dir() or not ANNOTATOR_ID.fullmatch(annotator_dir.name):
             problem(
                 Path(annotator_dir.path),
@@ -286,9 +287,14 @@ def _scan_layers(layout, inventory, doc_id, problem) -> None:
                 )
 
 
-def _entries(directory: Path) -> list[os.DirEntry]:
-    """The entries of a directory in name order, hidden files left out; none if it is absent."""
+def _entries(directory: Path) -> Iterator[os.DirEntry]:
+    """The entries of a directory, hidden files left out, in the file system's order; none if
+    it is absent. They are not kept: `raw/` of a corpus of 100,000 documents has 200,000
+    entries, which as a sorted list cost `validate` 40 MB at its peak, and the inventory's
+    sets have no order."""
     if not directory.is_dir():
-        return []
+        return
     with os.scandir(directory) as it:
-        return sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
+        for entry in it:
+            if not entry.name.startswith("."):
+                yield entry
