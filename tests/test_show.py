@@ -4,7 +4,7 @@ import re
 import subprocess
 from html.parser import HTMLParser
 
-from tsr_news.checks import iter_spans, span_pointer
+from tsr_news.checks import item_pointer, iter_spans
 from tsr_news.loader import Corpus
 from tsr_news.show import render_document
 
@@ -56,7 +56,7 @@ def alpha():
 
 def expected_marks(annotations, column=0):
     return {
-        f"{column}:{span_pointer(kind, where)}": span["text"]
+        f"{column}:{item_pointer(kind, where)}": span["text"]
         for kind, where, span in iter_spans(annotations.to_json())
     }
 

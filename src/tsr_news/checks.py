@@ -92,7 +92,7 @@ def items(ann: dict, kind: str) -> list:
 
 def iter_spans(ann: dict) -> Iterator[tuple[str, tuple, dict]]:
     """Every span of the file as (kind, where, span: a dict with start, end and text); `where`
-    is the span's path within its layer's items, (index, role[, index]), `span_pointer` its
+    is the span's path within its layer's items, (index, role[, index]), `item_pointer` its
     JSON pointer (made only when needed: most spans never need one)."""
     for kind in LAYER_KINDS:
         for i, item in enumerate(items(ann, kind)):
@@ -112,8 +112,9 @@ def iter_spans(ann: dict) -> Iterator[tuple[str, tuple, dict]]:
                     yield kind, (i, "scope"), item["scope"]
 
 
-def span_pointer(kind: str, where: tuple) -> str:
-    """The JSON pointer of a span that `iter_spans` yielded."""
+def item_pointer(kind: str, where: tuple) -> str:
+    """The JSON pointer of a path within one layer's items, `where` starting at the item's
+    index: a span that `iter_spans` yielded, a reference, an id."""
     return pointer(("layers", kind, "items", *where))
 
 
@@ -150,10 +151,11 @@ def _check_ids(ann: dict) -> Iterator[Finding]:
             item_id = item["id"]
             if item_id in first_seen:
                 first_kind, first_index = first_seen[item_id]
+                first = item_pointer(first_kind, (first_index, "id"))
                 yield Finding(
-                    f"/layers/{kind}/items/{i}/id",
+                    item_pointer(kind, (i, "id")),
                     "duplicate-id",
-                    f"id {item_id} is already used at /layers/{first_kind}/items/{first_index}/id",
+                    f"id {item_id} is already used at {first}",
                 )
             else:
                 first_seen[item_id] = (kind, i)
@@ -204,12 +206,12 @@ def _check_entity_attributes(ann: dict, taxonomy: Taxonomy) -> Iterator[Finding]
 def _check_references(
     ann: dict, entities: dict[str, dict], taxonomy: Taxonomy
 ) -> Iterator[Finding]:
-    for where, field, entity_id in _references(ann):
+    for kind, where, field, entity_id in _references(ann):
         entity = entities.get(entity_id)
         allowed = taxonomy.reference_labels[field]
         if entity is not None and entity["label"] in allowed:
             continue  # the common case: nothing to report
-        ptr = pointer(("layers", *where))
+        ptr = item_pointer(kind, where)
         if entity is None:
             yield Finding(
                 ptr, "dangling-reference", f"{entity_id} is not an entity of this file ({field})"
@@ -223,21 +225,21 @@ def _check_references(
             )
 
 
-def _references(ann: dict) -> Iterator[tuple[tuple, str, str]]:
-    """Every entity reference as (where, field, entity id); `where` is the reference's path
-    below `/layers` (its JSON pointer is made only for a finding)."""
+def _references(ann: dict) -> Iterator[tuple[str, tuple, str, str]]:
+    """Every entity reference as (kind, where, field, entity id); `where` is its path within
+    the layer's items (`item_pointer`, made only for a finding)."""
     for i, quote in enumerate(items(ann, "quotes")):
         for j, entity_id in enumerate(quote["speaker_ids"]):
-            yield ("quotes", "items", i, "speaker_ids", j), "speaker_ids", entity_id
+            yield "quotes", (i, "speaker_ids", j), "speaker_ids", entity_id
         if "channel" in quote:
             for j, entity_id in enumerate(quote["channel"]["entity_ids"]):
-                yield ("quotes", "items", i, "channel", "entity_ids", j), "channel", entity_id
+                yield "quotes", (i, "channel", "entity_ids", j), "channel", entity_id
     for i, measure in enumerate(items(ann, "measures")):
         for field in ("actor_ids", "target_ids", "magnitude_ids"):
             for j, entity_id in enumerate(measure[field]):
-                yield ("measures", "items", i, field, j), field, entity_id
+                yield "measures", (i, field, j), field, entity_id
         for j, link in enumerate(measure["time"]):
-            yield ("measures", "items", i, "time", j, "entity_id"), "time", link["entity_id"]
+            yield "measures", (i, "time", j, "entity_id"), "time", link["entity_id"]
 
 
 def _check_spans(spans: list[tuple[str, tuple, dict]], text: str) -> Iterator[Finding]:
@@ -247,7 +249,7 @@ def _check_spans(spans: list[tuple[str, tuple, dict]], text: str) -> Iterator[Fi
         well_formed = start < end <= size and text[start:end] == span_text
         if well_formed and not (span_text[0].isspace() or span_text[-1].isspace()):
             continue  # the common case: nothing to report
-        ptr = span_pointer(kind, where)
+        ptr = item_pointer(kind, where)
         if start >= end:
             yield Finding(ptr, "span-order", f"start {start} must be less than end {end}")
         elif end > size:
@@ -302,7 +304,7 @@ def _check_overlaps(ann: dict, spans: list[tuple[str, tuple, dict]]) -> Iterator
             if n_end > span["start"]:
                 what = span["id"] if kind in ("noise", "entities") else "this span"
                 yield Finding(
-                    span_pointer(kind, where),
+                    item_pointer(kind, where),
                     "noise-overlap",
                     f"{what} {_show(span)} overlaps noise {n_id} [{n_start}, {n_end}); "
                     "nothing may overlap page furniture",

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from tsr_news.adjudicate import disagreements
 from tsr_news.atomic import write_text
-from tsr_news.checks import iter_spans, span_pointer
+from tsr_news.checks import item_pointer, iter_spans
 from tsr_news.model import LAYER_KINDS, AnnotationFile, Document, to_json
 from tsr_news.schemas import taxonomy
 
@@ -134,7 +134,7 @@ def _marks(column: int, annotations: AnnotationFile, differing: set[str], items:
     marks = []
     for kind, where, span in iter_spans(annotations.to_json()):
         index, role = where[0], (where[1] if len(where) > 1 else "span")
-        pointer = span_pointer(kind, where)
+        pointer = item_pointer(kind, where)
         item = annotations.items(kind)[index]
         classes = [f"k-{kind}", f"r-{role}"]
         if kind == "entities":
