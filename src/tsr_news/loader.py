@@ -171,7 +171,7 @@ class Corpus:
         Loading and checking dominate the cost of every whole-corpus command, and documents
         are independent, so they are spread over worker processes in chunks; results come
         back in doc_id order, so the output is the same for any number of jobs. Work that
-        pays a fixed cost per call (Arrow's JSON reader, say) does it once per chunk. `work`
+        pays a fixed cost per call (converting rows to Arrow, say) does it once per chunk. `work`
         must be a module-level function or a partial of one (it is pickled) and should
         return something small. Selections too small to repay starting processes run here,
         in the same chunks.

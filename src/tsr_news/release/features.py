@@ -172,8 +172,8 @@ def features(config: str) -> Features:
 
 @cache
 def row_schemas() -> dict[str, RowSchema]:
-    """Config -> what `arrow.table` needs to turn its rows into tables of its features
-    (`arrow.table`), in pyarrow terms that worker processes can take without `datasets`."""
+    """Config -> what `arrow.table` needs to turn its rows into tables of its features, in
+    pyarrow terms that worker processes can take without `datasets`."""
     return {config: _row_schema(features(config)) for config in CONFIGS}
 
 

@@ -59,7 +59,7 @@ class ParquetFile:
     features: Features
     group_rows: int
     rows: int = 0
-    num_bytes: int = 0  # Arrow (in-memory) size of the rows as parsed: the card's `num_bytes`
+    num_bytes: int = 0  # Arrow (in-memory) size of the rows as made: the card's `num_bytes`
     _tables: list[pa.Table] = field(default_factory=list)
     _buffered: int = 0
     _writer: pq.ParquetWriter = field(init=False)
@@ -70,7 +70,7 @@ class ParquetFile:
 
     def add(self, table: pa.Table, num_bytes: int) -> None:
         """Add rows (of the features' Arrow types, labels as ids: `arrow.table`) and their
-        Arrow size as parsed."""
+        Arrow size as made."""
         self.num_bytes += num_bytes
         self._tables.append(table)
         self._buffered += table.num_rows

@@ -37,7 +37,7 @@ class ReleaseBatch:
     """The release rows of consecutive valid documents, and what the writer records of them."""
 
     tables: dict[tuple[str, str], pa.Table]  # (config, split) -> rows in doc_id order
-    # each table's Arrow size as parsed, for the card's `num_bytes` (a table that crossed
+    # each table's Arrow size as made, for the card's `num_bytes` (a table that crossed
     # between processes may come back with its buffers laid out differently)
     sizes: dict[tuple[str, str], int]
     digest_lines: bytes  # their lines of the content digest (of the full text, even if withheld)
