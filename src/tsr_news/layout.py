@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import re
-import sys
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,41 +123,60 @@ def doc_id_of(layout: Layout, path: Path) -> str | None:
     return None
 
 
+# What a document has on disk, a bit each: one small int per document, rather than a set of
+# ids per kind of file (three sets of 100,000 ids, and the interning of their strings, cost
+# `validate` 16 MB).
+TEXT, META, GOLD, ADJUDICATION = 1, 2, 4, 8
+
+
 @dataclass
 class Inventory:
-    """What a corpus directory holds, by document, and what it holds that it should not."""
+    """What a corpus directory holds, by document, and what it holds that it should not.
+
+    The documents are the ids with a raw text or metadata file, sorted; what each has is in
+    flags at the same position (`files`; for each annotator, `layers`), so the inventory of
+    a corpus holds little more than its document ids. An annotation file of no document is a
+    problem (orphan-annotation), not part of the inventory."""
 
     doc_ids: list[str] = field(default_factory=list)
-    texts: set[str] = field(default_factory=set)
-    metas: set[str] = field(default_factory=set)
-    gold: set[str] = field(default_factory=set)
-    layers: dict[str, set[str]] = field(default_factory=dict)
-    adjudication: set[str] = field(default_factory=set)
+    files: bytearray = field(default_factory=bytearray)  # TEXT | META | GOLD | ADJUDICATION
+    layers: dict[str, bytearray] = field(default_factory=dict)  # annotator -> 1: has a layer
     problems: list[Problem] = field(default_factory=list)
 
+    def position(self, doc_id: str) -> int | None:
+        """Where `doc_id` is in `doc_ids`; None if the corpus has no such document."""
+        i = bisect_left(self.doc_ids, doc_id)
+        return i if i < len(self.doc_ids) and self.doc_ids[i] == doc_id else None
+
+    def kinds(self, doc_id: str) -> int:
+        """The flags of the document's files (0 for an unknown id)."""
+        i = self.position(doc_id)
+        return 0 if i is None else self.files[i]
+
     def annotators_of(self, doc_id: str) -> list[str]:
-        return sorted(a for a, ids in self.layers.items() if doc_id in ids)
+        i = self.position(doc_id)
+        return [] if i is None else [a for a, has in sorted(self.layers.items()) if has[i]]
 
     def files_of(self, doc_id: str) -> list[str]:
         """The names of the document's files, in the order the loader reads them."""
-        names = [Layout.text_name(doc_id)] if doc_id in self.texts else []
-        names += [Layout.meta_name(doc_id)] if doc_id in self.metas else []
-        names += [Layout.gold_name(doc_id)] if doc_id in self.gold else []
+        kinds = self.kinds(doc_id)
+        names = [Layout.text_name(doc_id)] if kinds & TEXT else []
+        names += [Layout.meta_name(doc_id)] if kinds & META else []
+        names += [Layout.gold_name(doc_id)] if kinds & GOLD else []
         return names + [Layout.layer_name(a, doc_id) for a in self.annotators_of(doc_id)]
 
-    def only(self, doc_ids: list[str]) -> Inventory:
+    def only(self, doc_ids: Iterable[str]) -> Inventory:
         """The inventory of these documents alone (their problems left out): what a worker
-        process needs to load them, far smaller than the whole corpus's."""
-        wanted = set(doc_ids)
-        layers = {a: ids & wanted for a, ids in self.layers.items()}
-        return Inventory(
-            doc_ids=list(doc_ids),
-            texts=self.texts & wanted,
-            metas=self.metas & wanted,
-            gold=self.gold & wanted,
-            layers={a: ids for a, ids in layers.items() if ids},
-            adjudication=self.adjudication & wanted,
-        )
+        process needs to load them, far smaller than the whole corpus's. An id the corpus
+        does not hold stays, with no files."""
+        doc_ids = sorted(doc_ids)
+        positions = [self.position(doc_id) for doc_id in doc_ids]
+
+        def pick(flags: bytearray) -> bytearray:
+            return bytearray(0 if i is None else flags[i] for i in positions)
+
+        layers = {a: pick(has) for a, has in self.layers.items()}
+        return Inventory(doc_ids, pick(self.files), {a: h for a, h in layers.items() if any(h)})
 
     def problems_for(self, doc_ids: Iterable[str]) -> list[Problem]:
         """The inventory problems concerning these documents (all, for a whole-corpus run)."""
@@ -179,119 +198,124 @@ def scan(layout: Layout) -> Inventory:
         raise NotACorpus(f"{layout.root} is not a corpus: it has no raw/ directory")
     inventory = Inventory()
 
-    def problem(path: Path, code: str, message: str) -> None:
-        inventory.problems.append(Problem(layout.relative(path), None, "", code, message))
+    def problem(path: Path | str, code: str, message: str) -> None:
+        inventory.problems.append(Problem(layout.relative(Path(path)), None, "", code, message))
 
     def doc_id(entry: os.DirEntry, suffix: str) -> str | None:
         stem = entry.name[: -len(suffix)]
         if DOC_ID.fullmatch(stem):
-            return sys.intern(stem)  # one string per id, however many files and sets name it
+            return stem
         problem(
-            Path(entry.path),
+            entry.path,
             "unsafe-id",
             f"{stem!r} is not a safe document id: use 3-64 lowercase letters, digits, '_' or '-', "
             "starting with a letter or digit",
         )
         return None
 
-    for entry in _entries(layout.raw_dir):
-        if entry.is_file() and entry.name.endswith(META_SUFFIX):
-            if (found := doc_id(entry, META_SUFFIX)) is not None:
-                inventory.metas.add(found)
-        elif entry.is_file() and entry.name.endswith(TEXT_SUFFIX):
-            if (found := doc_id(entry, TEXT_SUFFIX)) is not None:
-                inventory.texts.add(found)
-        else:
+    def position(entry: os.DirEntry, suffix: str) -> int | None:
+        """The position of the document an annotation file is of; None (reported) if none."""
+        found = doc_id(entry, suffix)
+        if found is None:
+            return None
+        i = inventory.position(found)
+        if i is None:
             problem(
-                Path(entry.path),
-                "unexpected-file",
-                "raw/ holds only <doc_id>.txt and <doc_id>.meta.json",
+                entry.path,
+                "orphan-annotation",
+                f"annotations for {found!r}, but raw/ has no such document",
             )
+        return i
+
+    documents = _scan_raw(layout, doc_id, problem)
+    inventory.doc_ids = sorted(documents)
+    inventory.files = bytearray(documents[d] for d in inventory.doc_ids)
+    del documents
+    for found, kinds in zip(inventory.doc_ids, inventory.files, strict=True):
+        if not kinds & META:
+            problem(
+                layout.meta_path(found),
+                "missing-meta",
+                f"raw/{found}.txt has no provenance file raw/{found}.meta.json",
+            )
+        if not kinds & TEXT:
+            problem(layout.text_path(found), "missing-text", "this document's raw text is missing")
 
     for entry in _entries(layout.annotations_dir):
         if entry.is_dir() and entry.name == "layers":
-            _scan_layers(layout, inventory, doc_id, problem)
+            _scan_layers(layout, inventory, position, problem)
         elif entry.is_dir() and entry.name == "adjudication":
             for inner in _entries(layout.adjudication_dir):
                 if inner.is_file() and inner.name.endswith(ANNOTATION_SUFFIX):
-                    if (found := doc_id(inner, ANNOTATION_SUFFIX)) is not None:
-                        inventory.adjudication.add(found)
+                    if (i := position(inner, ANNOTATION_SUFFIX)) is not None:
+                        inventory.files[i] |= ADJUDICATION
                 else:
                     problem(
-                        Path(inner.path),
+                        inner.path,
                         "unexpected-file",
                         "adjudication/ holds <doc_id>.json files written by tsr-news adjudicate",
                     )
         elif entry.is_file() and entry.name.endswith(ANNOTATION_SUFFIX):
-            if (found := doc_id(entry, ANNOTATION_SUFFIX)) is not None:
-                inventory.gold.add(found)
+            if (i := position(entry, ANNOTATION_SUFFIX)) is not None:
+                inventory.files[i] |= GOLD
         elif not (entry.is_file() and entry.name.endswith(".md")):
             problem(
-                Path(entry.path),
+                entry.path,
                 "unexpected-file",
                 "annotations/ holds <doc_id>.json (gold), layers/, adjudication/ and Markdown "
                 "documentation",
             )
-
-    documents = inventory.texts | inventory.metas
-    for missing in sorted(inventory.texts - inventory.metas):
-        problem(
-            layout.meta_path(missing),
-            "missing-meta",
-            f"raw/{missing}.txt has no provenance file raw/{missing}.meta.json",
-        )
-    for missing in sorted(inventory.metas - inventory.texts):
-        problem(layout.text_path(missing), "missing-text", "this document's raw text is missing")
-    for path_of, ids in (
-        (layout.gold_path, inventory.gold),
-        (layout.adjudication_path, inventory.adjudication),
-    ):
-        for orphan in sorted(ids - documents):
-            problem(
-                path_of(orphan),
-                "orphan-annotation",
-                f"annotations for {orphan!r}, but raw/ has no such document",
-            )
-    for annotator, ids in sorted(inventory.layers.items()):
-        for orphan in sorted(ids - documents):
-            problem(
-                layout.layer_path(annotator, orphan),
-                "orphan-annotation",
-                f"annotations for {orphan!r}, but raw/ has no such document",
-            )
-    inventory.doc_ids = sorted(documents)
     inventory.problems.sort(key=Problem.sort_key)  # found in the file system's order
     return inventory
 
 
-def _scan_layers(layout, inventory, doc_id, problem) -> None:
+def _scan_raw(layout, doc_id, problem) -> dict[str, int]:
+    """Each document id in raw/, and the flags of its files there (TEXT, META)."""
+    documents: dict[str, int] = {}
+    for entry in _entries(layout.raw_dir):
+        if entry.is_file() and entry.name.endswith(META_SUFFIX):
+            kind, suffix = META, META_SUFFIX
+        elif entry.is_file() and entry.name.endswith(TEXT_SUFFIX):
+            kind, suffix = TEXT, TEXT_SUFFIX
+        else:
+            problem(
+                entry.path,
+                "unexpected-file",
+                "raw/ holds only <doc_id>.txt and <doc_id>.meta.json",
+            )
+            continue
+        if (found := doc_id(entry, suffix)) is not None:
+            # the first file's name of an id is kept, the other's dropped: one string per id
+            documents[found] = documents.get(found, 0) | kind
+    return documents
+
+
+def _scan_layers(layout, inventory, position, problem) -> None:
     for annotator_dir in sorted(_entries(layout.layers_dir), key=lambda e: e.name):
         if not annotator_dir.is_dir() or not ANNOTATOR_ID.fullmatch(annotator_dir.name):
             problem(
-                Path(annotator_dir.path),
+                annotator_dir.path,
                 "unsafe-id",
                 "layers/ holds one directory per annotator, named by a safe annotator id "
                 "(lowercase letters, digits, '_', '-', '.')",
             )
             continue
-        ids = inventory.layers.setdefault(annotator_dir.name, set())
+        has = inventory.layers.setdefault(annotator_dir.name, bytearray(len(inventory.doc_ids)))
         for entry in _entries(Path(annotator_dir.path)):
             if entry.is_file() and entry.name.endswith(ANNOTATION_SUFFIX):
-                if (found := doc_id(entry, ANNOTATION_SUFFIX)) is not None:
-                    ids.add(found)
+                if (i := position(entry, ANNOTATION_SUFFIX)) is not None:
+                    has[i] = 1
             else:
                 problem(
-                    Path(entry.path),
-                    "unexpected-file",
-                    "a layer directory holds <doc_id>.json files",
+                    entry.path, "unexpected-file", "a layer directory holds <doc_id>.json files"
                 )
 
 
 def _entries(directory: Path) -> Iterator[os.DirEntry]:
     """The entries of a directory, hidden files left out, in the file system's order; none if
     it is absent. They are not kept: `raw/` of a corpus of 100,000 documents has 200,000
-    entries, which as a sorted list cost `validate` 40 MB at its peak, and the inventory's
-    sets have no order."""
+    entries, which as a sorted list cost `validate` 40 MB at its peak; the inventory is
+    sorted by document."""
     if not directory.is_dir():
         return
     with os.scandir(directory) as it:

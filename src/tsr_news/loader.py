@@ -2,10 +2,10 @@
 
 Documents are read one at a time (`Corpus.documents` is a generator), or a chunk at a time
 (`Corpus.map_batches`), so checking or building N documents holds a few documents in memory,
-plus one (cluster, split) pair per document for the corpus-wide split check. Each file goes
-through: bytes -> JSON -> JSON Schema -> semantic checks. A file that fails a stage is not
-taken further, and a document with any problem yields no `Document`: downstream code only
-ever sees valid data. The typed `Document` is built only when asked for
+plus each document's cluster and split for the corpus-wide split check (`StorySplits`).
+Each file goes through: bytes -> JSON -> JSON Schema -> semantic checks. A file that fails a
+stage is not taken further, and a document with any problem yields no `Document`: downstream
+code only ever sees valid data. The typed `Document` is built only when asked for
 (`LoadedDocument.document`): validating and building a release work on the checked JSON
 values themselves, which is several times faster.
 """
@@ -16,8 +16,7 @@ import gc
 import json
 import multiprocessing
 import os
-import sys
-from collections import defaultdict, deque
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, partial
@@ -30,7 +29,7 @@ from tsr_news import checks, fingerprints, schemaerrors
 from tsr_news.explainer import explainer
 from tsr_news.fingerprints import Fingerprint
 from tsr_news.jsonpointer import line_of, pointer
-from tsr_news.layout import Inventory, Layout, scan
+from tsr_news.layout import GOLD, META, TEXT, Inventory, Layout, scan
 from tsr_news.model import AnnotationFile, Document, DocumentMeta, from_json, human_annotators
 from tsr_news.problems import Problem
 from tsr_news.schemas import (
@@ -39,6 +38,7 @@ from tsr_news.schemas import (
     fast_validator,
     taxonomy,
 )
+from tsr_news.splits import StorySplits
 
 UTF8_BOM = b"\xef\xbb\xbf"
 R = TypeVar("R")
@@ -133,12 +133,12 @@ class Corpus:
     root: Path
     inventory: Inventory | None = None
     layout: Layout = field(init=False)
-    _splits: dict[str, tuple[str, str]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.layout = Layout(self.root)
         if self.inventory is None:
             self.inventory = scan(self.layout)
+        self._splits = StorySplits(self.inventory)
         self._root = os.fspath(self.root)
 
     def documents(self, only: Iterable[str] | None = None) -> Iterator[LoadedDocument]:
@@ -181,33 +181,27 @@ class Corpus:
         chunks = (doc_ids[i : i + size] for i in range(0, len(doc_ids), size))
         if jobs <= 1 or len(doc_ids) < PARALLEL_MIN_DOCUMENTS:
             for chunk in chunks:
-                yield work([self._load(doc_id) for doc_id in chunk])
+                yield self._collect(*_work_on_chunk(work, self.root, self.inventory.only(chunk)))
             return
         context = multiprocessing.get_context(start_method())
-        with context.Pool(jobs, _start_worker, (self.root,)) as pool:
+        with context.Pool(jobs, relax_gc) as pool:
             # at most a few chunks per worker in flight: memory stays bounded when the
             # consumer (a Parquet writer, say) is slower than the workers
             pending: deque = deque()
             for chunk in chunks:
                 inventory = self.inventory.only(chunk)
-                pending.append(pool.apply_async(_work_on_chunk, (work, inventory)))
+                pending.append(pool.apply_async(_work_on_chunk, (work, self.root, inventory)))
                 if len(pending) >= IN_FLIGHT_PER_JOB * jobs:
                     yield self._collect(*pending.popleft().get())
             while pending:
                 yield self._collect(*pending.popleft().get())
 
-    def _collect(self, splits: dict[str, tuple[str, str]], result: R) -> R:
-        """A worker's result for one chunk, noting the splits it learned for `_straddling`."""
-        for doc_id, (cluster, split) in splits.items():
-            self._note_split(doc_id, cluster, split)
+    def _collect(self, learned: list[tuple[str, str, str]], result: R) -> R:
+        """The result for one chunk, noting the (doc_id, cluster, split) its loading learned,
+        for the corpus-wide split check (`_straddling`)."""
+        for doc_id, cluster, split in learned:
+            self._splits.learn(doc_id, cluster, split)
         return result
-
-    def _note_split(self, doc_id: str, cluster: str, split: str) -> None:
-        """Remember a document's cluster and split, for the corpus-wide split check: one entry
-        per document, so the strings are shared (a cluster has several documents, and there
-        are three splits; the scan interned the doc ids, so a worker's copy of one is dropped
-        here, not kept: 6 MB at N = 100,000)."""
-        self._splits[sys.intern(doc_id)] = (sys.intern(cluster), sys.intern(split))
 
     def valid_documents(self, only: Iterable[str] | None = None) -> list[Document]:
         """The selected documents, typed, for commands that need valid data to work on;
@@ -250,24 +244,21 @@ class Corpus:
             if only is not None
             else list(self.inventory.problems)
         )
-        clusters = {self._splits[d][0] for d in selected if d in self._splits}
-        if only is not None and peek:
-            for doc_id in self.inventory.doc_ids:
-                if doc_id not in self._splits:
-                    peeked = _peek_cluster(self.layout.meta_path(doc_id))
-                    if peeked and peeked[0] in clusters:
-                        self._splits[doc_id] = peeked
+        if only is None:
+            return problems + self._straddling(None)
+        clusters = self._splits.clusters_of(selected)
+        if peek:
+            for doc_id in self._splits.unknown():
+                peeked = _peek_cluster(self.layout.meta_path(doc_id))
+                if peeked and peeked[0] in clusters:
+                    self._splits.learn(doc_id, *peeked)
         return problems + self._straddling(clusters)
 
-    def _straddling(self, clusters: set[str]) -> list[Problem]:
-        members: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        for doc_id, (cluster, split) in sorted(self._splits.items()):
-            if cluster in clusters:
-                members[cluster][split].append(doc_id)
+    def _straddling(self, clusters: set[str] | None) -> list[Problem]:
+        """A problem on each document of a cluster (of `clusters`; None: all) whose documents
+        are in different splits."""
         problems = []
-        for cluster, by_split in sorted(members.items()):
-            if len(by_split) < 2:
-                continue
+        for cluster, by_split in sorted(self._splits.straddling(clusters).items()):
             summary = "; ".join(f"{s}: {', '.join(ids)}" for s, ids in sorted(by_split.items()))
             for ids in by_split.values():
                 for doc_id in ids:
@@ -289,8 +280,9 @@ class Corpus:
         layout, problems = self.layout, []
         loaded = LoadedDocument(doc_id, problems, 0)
         text_sha256 = None
+        kinds = self.inventory.kinds(doc_id)
 
-        if doc_id in self.inventory.texts:
+        if kinds & TEXT:
             loaded.files += 1
             name = layout.text_name(doc_id)
             data = self._read(name, loaded)
@@ -300,16 +292,16 @@ class Corpus:
             except UnicodeDecodeError as error:
                 problems.append(_utf8_problem(name, data, error))
 
-        if doc_id in self.inventory.metas:
+        if kinds & META:
             loaded.files += 1
             source = _JsonFile(layout.meta_name(doc_id), problems)
             data = _read_json(self._read(source.path, loaded), source)
             if data is not None and not source.report_all(schema_findings(data, META_SCHEMA)):
                 loaded.meta = data
-                self._note_split(doc_id, data["story_cluster"], data["split"])
+                self._splits.learn(doc_id, data["story_cluster"], data["split"])
                 source.report_all(list(checks.check_meta(data, doc_id, text_sha256)))
 
-        if doc_id in self.inventory.gold:
+        if kinds & GOLD:
             loaded.files += 1
             loaded.gold = self._annotations(layout.gold_name(doc_id), None, loaded, text_sha256)
         for annotator in self.inventory.annotators_of(doc_id):
@@ -452,7 +444,6 @@ def schema_findings(value: object, schema: str) -> list[checks.Finding]:
 CHUNK_DOCUMENTS = 64
 IN_FLIGHT_PER_JOB = 4
 PARALLEL_MIN_DOCUMENTS = 1000
-_worker_root: Path | None = None
 
 
 def relax_gc() -> None:
@@ -481,20 +472,15 @@ def start_method() -> str:
     return "fork" if threads == 1 else "spawn"
 
 
-def _start_worker(root: Path) -> None:
-    global _worker_root
-    relax_gc()
-    _worker_root = root
-
-
 def _work_on_chunk(
-    work: Callable[[list[LoadedDocument]], R], inventory: Inventory
+    work: Callable[[list[LoadedDocument]], R], root: Path, inventory: Inventory
 ) -> tuple[dict[str, tuple[str, str]], R]:
-    """The chunk's result, with the (cluster, split) of each document its loading learned, for
-    the parent's cross-document check (`_straddling`)."""
-    corpus = Corpus(_worker_root, inventory)
-    documents = [corpus._load(doc_id) for doc_id in inventory.doc_ids]  # records the splits
-    return corpus._splits, work(documents)
+    """`work` on one chunk of documents (those of `inventory`, the chunk's part of the
+    corpus's), in a worker process or in the caller's; with the (doc_id, cluster, split) its
+    loading learned, for the caller's cross-document check (`Corpus._collect`)."""
+    corpus = Corpus(root, inventory)
+    documents = [corpus._load(doc_id) for doc_id in inventory.doc_ids]  # learns the splits
+    return corpus._splits.learned(), work(documents)
 
 
 def _each(work: Callable[[LoadedDocument], R], documents: list[LoadedDocument]) -> list[R]:
