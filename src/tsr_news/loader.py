@@ -31,6 +31,7 @@ from tsr_news.fingerprints import Fingerprint
 from tsr_news.jsonpointer import line_of, pointer
 from tsr_news.layout import GOLD, META, TEXT, Inventory, Layout, scan
 from tsr_news.model import AnnotationFile, Document, DocumentMeta, from_json, human_annotators
+from tsr_news.prefetch import Prefetcher
 from tsr_news.problems import Problem
 from tsr_news.schemas import (
     ANNOTATION_SCHEMA,
@@ -178,23 +179,32 @@ class Corpus:
         """
         doc_ids = self.inventory.doc_ids if only is None else sorted(set(only))
         size = size or CHUNK_DOCUMENTS
-        chunks = (doc_ids[i : i + size] for i in range(0, len(doc_ids), size))
-        if jobs <= 1 or len(doc_ids) < PARALLEL_MIN_DOCUMENTS:
-            for chunk in chunks:
-                yield self._collect(*_work_on_chunk(work, self.root, self.inventory.only(chunk)))
-            return
-        context = multiprocessing.get_context(start_method())
-        with context.Pool(jobs, relax_gc) as pool:
-            # at most a few chunks per worker in flight: memory stays bounded when the
-            # consumer (a Parquet writer, say) is slower than the workers
-            pending: deque = deque()
-            for chunk in chunks:
-                inventory = self.inventory.only(chunk)
-                pending.append(pool.apply_async(_work_on_chunk, (work, self.root, inventory)))
-                if len(pending) >= IN_FLIGHT_PER_JOB * jobs:
+        with Prefetcher(self.root) as prefetch:
+            chunks = (
+                self._chunk(doc_ids[i : i + size], prefetch) for i in range(0, len(doc_ids), size)
+            )
+            if jobs <= 1 or len(doc_ids) < PARALLEL_MIN_DOCUMENTS:
+                for chunk in chunks:
+                    yield self._collect(*_work_on_chunk(work, self.root, chunk))
+                return
+            context = multiprocessing.get_context(start_method())
+            with context.Pool(jobs, relax_gc) as pool:
+                # at most a few chunks per worker in flight: memory stays bounded when the
+                # consumer (a Parquet writer, say) is slower than the workers
+                pending: deque = deque()
+                for chunk in chunks:
+                    pending.append(pool.apply_async(_work_on_chunk, (work, self.root, chunk)))
+                    if len(pending) >= IN_FLIGHT_PER_JOB * jobs:
+                        yield self._collect(*pending.popleft().get())
+                while pending:
                     yield self._collect(*pending.popleft().get())
-            while pending:
-                yield self._collect(*pending.popleft().get())
+
+    def _chunk(self, doc_ids: list[str], prefetch: Prefetcher) -> Inventory:
+        """The inventory of a chunk of documents about to be loaded, their files asked for
+        (in the parallel case, several chunks ahead of the workers)."""
+        inventory = self.inventory.only(doc_ids)
+        prefetch(name for doc_id in doc_ids for name in inventory.files_of(doc_id))
+        return inventory
 
     def _collect(self, learned: list[tuple[str, str, str]], result: R) -> R:
         """The result for one chunk, noting the (doc_id, cluster, split) its loading learned,
