@@ -46,3 +46,20 @@ def test_prefetched_files_are_in_the_page_cache_before_they_are_read(tmp_path):
     finally:
         os.close(wanted)
         os.close(control)
+
+
+def test_ahead_yields_every_item_in_order_its_file_asked_for_that_many_items_before(tmp_path):
+    asked: list[str] = []
+
+    class Recording(Prefetcher):
+        def __call__(self, names):
+            asked.extend(names)
+
+    items = [f"doc-{i}" for i in range(10)]
+    seen = []
+    with Recording(tmp_path) as prefetch:
+        for item in prefetch.ahead(items, lambda doc: f"raw/{doc}.meta.json", distance=3):
+            seen.append(item)
+            # when an item comes, the files of the next three have been asked for already
+            assert asked == [f"raw/{doc}.meta.json" for doc in items[: len(seen) + 3]]
+    assert seen == items

@@ -14,9 +14,12 @@ platform lacks the call (macOS, Windows) it does nothing.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
+T = TypeVar("T")
 SUPPORTED = hasattr(os, "posix_fadvise") and os.open in os.supports_dir_fd
 
 
@@ -40,6 +43,19 @@ class Prefetcher:
                 os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
             finally:
                 os.close(fd)
+
+    def ahead(
+        self, items: Iterable[T], name: Callable[[T], str], distance: int = 256
+    ) -> Iterator[T]:
+        """`items` in order, the file `name(item)` of each asked for `distance` items before
+        the item is yielded: for a caller that reads the files one by one as it goes."""
+        waiting: deque[T] = deque()
+        for item in items:
+            self((name(item),))
+            waiting.append(item)
+            if len(waiting) > distance:
+                yield waiting.popleft()
+        yield from waiting
 
     def close(self) -> None:
         if self._dir is not None:
