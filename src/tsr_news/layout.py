@@ -126,7 +126,7 @@ def doc_id_of(layout: Layout, path: Path) -> str | None:
 # What a document has on disk, a bit each: one small int per document, rather than a set of
 # ids per kind of file (three sets of 100,000 ids, and the interning of their strings, cost
 # `validate` 16 MB).
-TEXT, META, GOLD, ADJUDICATION = 1, 2, 4, 8
+TEXT, META, GOLD = 1, 2, 4
 
 
 @dataclass
@@ -139,7 +139,7 @@ class Inventory:
     problem (orphan-annotation), not part of the inventory."""
 
     doc_ids: list[str] = field(default_factory=list)
-    files: bytearray = field(default_factory=bytearray)  # TEXT | META | GOLD | ADJUDICATION
+    files: bytearray = field(default_factory=bytearray)  # TEXT | META | GOLD
     layers: dict[str, bytearray] = field(default_factory=dict)  # annotator -> 1: has a layer
     problems: list[Problem] = field(default_factory=list)
 
@@ -247,8 +247,8 @@ def scan(layout: Layout) -> Inventory:
         elif entry.is_dir() and entry.name == "adjudication":
             for inner in _entries(layout.adjudication_dir):
                 if inner.is_file() and inner.name.endswith(ANNOTATION_SUFFIX):
-                    if (i := position(inner, ANNOTATION_SUFFIX)) is not None:
-                        inventory.files[i] |= ADJUDICATION
+                    # not read by the loader: only its name is checked (safe, of a document)
+                    position(inner, ANNOTATION_SUFFIX)
                 else:
                     problem(
                         inner.path,
