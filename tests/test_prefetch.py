@@ -48,6 +48,22 @@ def test_prefetched_files_are_in_the_page_cache_before_they_are_read(tmp_path):
         os.close(control)
 
 
+@pytest.mark.skipif(not SUPPORTED, reason="posix_fadvise: Linux and other POSIX systems only")
+def test_files_are_not_asked_for_when_the_first_of_them_is_cached(tmp_path):
+    (tmp_path / "first.txt").write_bytes(b"read moments ago")  # in the page cache
+    later, control = _evicted(tmp_path / "later.txt"), _evicted(tmp_path / "control.txt")
+    try:
+        with Prefetcher(tmp_path) as prefetch:
+            prefetch(["first.txt", "later.txt"])
+        time.sleep(GRACE_SECONDS)
+        if _last_page_cached(control):
+            pytest.skip("this file system keeps files in memory (tmpfs): nothing to observe")
+        assert not _last_page_cached(later)
+    finally:
+        os.close(later)
+        os.close(control)
+
+
 def test_ahead_yields_every_item_in_order_its_file_asked_for_that_many_items_before(tmp_path):
     asked: list[str] = []
 
