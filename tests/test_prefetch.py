@@ -49,18 +49,30 @@ def test_prefetched_files_are_in_the_page_cache_before_they_are_read(tmp_path):
 
 
 @pytest.mark.skipif(not SUPPORTED, reason="posix_fadvise: Linux and other POSIX systems only")
-def test_files_are_not_asked_for_when_the_first_of_them_is_cached(tmp_path):
+@pytest.mark.parametrize(
+    ("last_cached", "middle_read"),
+    [(True, False), (False, True)],
+    ids=["first-and-last-cached-nothing-asked", "last-not-cached-all-asked"],
+)
+def test_files_are_asked_for_unless_the_first_and_last_are_cached(
+    tmp_path, last_cached, middle_read
+):
     (tmp_path / "first.txt").write_bytes(b"read moments ago")  # in the page cache
-    later, control = _evicted(tmp_path / "later.txt"), _evicted(tmp_path / "control.txt")
+    middle, control = _evicted(tmp_path / "middle.txt"), _evicted(tmp_path / "control.txt")
+    last = tmp_path / "last.txt"
+    if last_cached:
+        last.write_bytes(b"read moments ago")
+    else:
+        os.close(_evicted(last))
     try:
         with Prefetcher(tmp_path) as prefetch:
-            prefetch(["first.txt", "later.txt"])
+            prefetch(["first.txt", "middle.txt", "last.txt"])
         time.sleep(GRACE_SECONDS)
         if _last_page_cached(control):
             pytest.skip("this file system keeps files in memory (tmpfs): nothing to observe")
-        assert not _last_page_cached(later)
+        assert _last_page_cached(middle) == middle_read
     finally:
-        os.close(later)
+        os.close(middle)
         os.close(control)
 
 
