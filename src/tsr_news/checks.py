@@ -171,14 +171,14 @@ def _check_entity_attributes(ann: dict, taxonomy: Taxonomy) -> Iterator[Finding]
             ref = entity.get("ref")
             if ref is None:
                 yield Finding(
-                    f"/layers/entities/items/{i}",
+                    item_pointer("entities", (i,)),
                     "missing-attribute",
                     f"{entity['id']} ({label}) needs a ref such as "
                     f"'{prefix}:{_slug(entity['text'])}'",
                 )
             elif not ref.startswith(prefix + ":"):
                 yield Finding(
-                    f"/layers/entities/items/{i}/ref",
+                    item_pointer("entities", (i, "ref")),
                     "ref-prefix",
                     f"ref {ref!r} of a {label} entity must start with '{prefix}:'",
                 )
@@ -189,7 +189,7 @@ def _check_entity_attributes(ann: dict, taxonomy: Taxonomy) -> Iterator[Finding]
             present = attribute.name in entity
             if present and label not in attribute.labels:
                 yield Finding(
-                    f"/layers/entities/items/{i}/{attribute.name}",
+                    item_pointer("entities", (i, attribute.name)),
                     "attribute-label",
                     f"{attribute.name} belongs only on {_either(attribute.labels)} entities; "
                     f"{entity['id']} is {label}",
@@ -197,7 +197,7 @@ def _check_entity_attributes(ann: dict, taxonomy: Taxonomy) -> Iterator[Finding]
             if not present and attribute.required and label in attribute.labels:
                 choices = ", ".join(taxonomy[attribute.name].values)
                 yield Finding(
-                    f"/layers/entities/items/{i}",
+                    item_pointer("entities", (i,)),
                     "missing-attribute",
                     f"{entity['id']} ({label}) needs {attribute.name} (one of {choices})",
                 )
@@ -282,7 +282,7 @@ def _check_overlaps(ann: dict, spans: list[tuple[str, tuple, dict]]) -> Iterator
     for (_, prev_end, _, prev), (start, _, i, entity) in itertools.pairwise(entities):
         if start < prev_end:
             yield Finding(
-                f"/layers/entities/items/{i}",
+                item_pointer("entities", (i,)),
                 "entity-overlap",
                 f"{entity['id']} {_show(entity)} overlaps {prev['id']} {_show(prev)}; "
                 "entities are flat",
