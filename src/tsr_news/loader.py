@@ -485,7 +485,7 @@ def start_method() -> str:
 
 def _work_on_chunk(
     work: Callable[[list[LoadedDocument]], R], root: Path, inventory: Inventory
-) -> tuple[dict[str, tuple[str, str]], R]:
+) -> tuple[list[tuple[str, str, str]], R]:
     """`work` on one chunk of documents (those of `inventory`, the chunk's part of the
     corpus's), in a worker process or in the caller's; with the (doc_id, cluster, split) its
     loading learned, for the caller's cross-document check (`Corpus._collect`)."""

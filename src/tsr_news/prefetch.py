@@ -25,6 +25,7 @@ from typing import TypeVar
 
 T = TypeVar("T")
 SUPPORTED = hasattr(os, "posix_fadvise") and os.open in os.supports_dir_fd
+NOWAIT = getattr(os, "RWF_NOWAIT", None)  # Linux: a read that fails rather than wait
 
 
 class Prefetcher:
@@ -58,12 +59,12 @@ class Prefetcher:
     def _cached(self, name: str) -> bool:
         """Whether the start of the file is in the page cache: a read that may not wait for
         the disk succeeds. False where such reads are not supported."""
-        fd = self._open(name)
+        fd = self._open(name) if NOWAIT is not None else None
         if fd is None:
             return False
         try:
-            os.preadv(fd, [bytearray(1)], 0, os.RWF_NOWAIT)
-        except (AttributeError, OSError):  # BlockingIOError: not cached
+            os.preadv(fd, [bytearray(1)], 0, NOWAIT)
+        except OSError:  # BlockingIOError: not cached
             return False
         finally:
             os.close(fd)
