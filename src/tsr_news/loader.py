@@ -26,7 +26,7 @@ from typing import TypeVar
 import orjson
 
 from tsr_news import checks, fingerprints, schemaerrors
-from tsr_news.explainer import explainer
+from tsr_news.explainer import explain
 from tsr_news.fingerprints import Fingerprint
 from tsr_news.jsonpointer import line_of, pointer
 from tsr_news.layout import GOLD, META, TEXT, Inventory, Layout, scan
@@ -430,21 +430,25 @@ def schema_findings(value: object, schema: str) -> list[checks.Finding]:
     """The schema's complaints about a JSON value, in document order, phrased for people.
 
     The fast engine (`schemas.fast_validator`) gives the verdict; only a value it rejects is
-    explained by the reference validator, `jsonschema` (as `explainer.explainer`, which gives
-    the same errors faster), whose errors `schemaerrors` rephrases.
+    explained by the reference validator, `jsonschema` (as `explainer.explain`, which gives the
+    same errors faster, told where the fast engine found them), whose errors `schemaerrors`
+    rephrases.
     Should the reference find nothing wrong where the fast engine does (their regex dialects
     differ at the edges), the fast engine's own messages are reported: the stricter verdict
     holds, and the difference is visible rather than silent.
     """
-    if fast_validator(schema).is_valid(value):
+    fast = fast_validator(schema)
+    if fast.is_valid(value):
         return []
+    rejections = list(fast.iter_errors(value))
     errors = sorted(
-        explainer(schema).iter_errors(value), key=lambda e: list(map(str, e.absolute_path))
+        explain(schema, value, (error.instance_path for error in rejections)),
+        key=lambda e: list(map(str, e.absolute_path)),
     )
     findings = [finding for error in errors for finding in schemaerrors.findings(error)]
     return findings or [
         checks.Finding(pointer(error.instance_path), "schema-invalid", error.message)
-        for error in fast_validator(schema).iter_errors(value)
+        for error in rejections
     ]
 
 
