@@ -14,6 +14,7 @@ import pytest
 
 from tsr_news import fingerprints
 from tsr_news.fingerprints import Fingerprint
+from tsr_news.loader import Corpus
 from tsr_news.release.build import InvalidCorpus, build
 from tsr_news.release.card import DEFAULT_SHEET
 from tsr_news.release.inputs import HEADER, stamp_path
@@ -95,6 +96,22 @@ def test_the_record_lists_every_corpus_file_the_build_read_in_order(root, tmp_pa
     assert sorted(names) == on_disk
     text = next(line.split("\t") for line in lines if line.startswith("raw/doc-alpha.txt\t"))
     assert text[1] == hashlib.sha256((root / "raw/doc-alpha.txt").read_bytes()).hexdigest()
+
+
+def test_a_corpus_takes_fingerprints_only_when_asked_to_record_them(root):
+    (plain,) = Corpus(root).documents(["doc-alpha"])
+    (recorded,) = Corpus(root, record_fingerprints=True).documents(["doc-alpha"])
+    assert plain.valid and recorded.valid
+    assert plain.fingerprints == []
+    assert [f.name for f in recorded.fingerprints] == [
+        "raw/doc-alpha.txt",
+        "raw/doc-alpha.meta.json",
+        "annotations/doc-alpha.json",
+        *sorted(
+            p.relative_to(root).as_posix()
+            for p in (root / "annotations/layers").glob("*/doc-alpha.json")
+        ),
+    ]
 
 
 def test_a_touched_corpus_is_still_current(root, tmp_path, trusted):

@@ -13,6 +13,7 @@ values themselves, which is several times faster.
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import multiprocessing
 import os
@@ -21,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import orjson
 
@@ -68,8 +69,8 @@ class LoadedDocument:
     text: str | None = None
     gold: dict | None = None
     layers: dict[str, dict] = field(default_factory=dict)
-    # what was read of each of its files, in the order read (a build records them, so that
-    # the next build can tell whether anything changed: `release.inputs`)
+    # what was read of each of its files, in the order read, if its corpus records that (a
+    # build does, so that the next build can tell whether anything changed: `release.inputs`)
     fingerprints: list[Fingerprint] = field(default_factory=list)
 
     @property
@@ -129,10 +130,14 @@ class Corpus:
     """A corpus directory: its layout, its inventory, and a streaming reader of its documents.
 
     `inventory` is scanned from the directory unless given (worker processes receive the part
-    of their parent's that concerns their chunk, rather than listing 100,000s of files again)."""
+    of their parent's that concerns their chunk, rather than listing 100,000s of files again).
+    With `record_fingerprints`, each document notes the fingerprint of every file read (its
+    sha256 and stat identity: `LoadedDocument.fingerprints`); only a build needs them, and
+    hashing every file cost validating about 7% of its time."""
 
     root: Path
     inventory: Inventory | None = None
+    record_fingerprints: bool = False
     layout: Layout = field(init=False)
 
     def __post_init__(self) -> None:
@@ -185,7 +190,7 @@ class Corpus:
             )
             if jobs <= 1 or len(doc_ids) < PARALLEL_MIN_DOCUMENTS:
                 for chunk in chunks:
-                    yield self._collect(*_work_on_chunk(work, self.root, chunk))
+                    yield self._collect(*_work_on_chunk(work, chunk))
                 return
             context = multiprocessing.get_context(start_method())
             with context.Pool(jobs, relax_gc) as pool:
@@ -193,18 +198,18 @@ class Corpus:
                 # consumer (a Parquet writer, say) is slower than the workers
                 pending: deque = deque()
                 for chunk in chunks:
-                    pending.append(pool.apply_async(_work_on_chunk, (work, self.root, chunk)))
+                    pending.append(pool.apply_async(_work_on_chunk, (work, chunk)))
                     if len(pending) >= IN_FLIGHT_PER_JOB * jobs:
                         yield self._collect(*pending.popleft().get())
                 while pending:
                     yield self._collect(*pending.popleft().get())
 
-    def _chunk(self, doc_ids: list[str], prefetch: Prefetcher) -> Inventory:
-        """The inventory of a chunk of documents about to be loaded, their files asked for
-        (in the parallel case, several chunks ahead of the workers)."""
+    def _chunk(self, doc_ids: list[str], prefetch: Prefetcher) -> ChunkCorpus:
+        """A chunk of documents about to be loaded, their files asked for (in the parallel
+        case, several chunks ahead of the workers)."""
         inventory = self.inventory.only(doc_ids)
         prefetch(name for doc_id in doc_ids for name in inventory.files_of(doc_id))
-        return inventory
+        return ChunkCorpus(self.root, inventory, self.record_fingerprints)
 
     def _collect(self, learned: list[tuple[str, str, str]], result: R) -> R:
         """The result for one chunk, noting the (doc_id, cluster, split) its loading learned,
@@ -297,7 +302,7 @@ class Corpus:
             loaded.files += 1
             name = layout.text_name(doc_id)
             data = self._read(name, loaded)
-            text_sha256 = loaded.fingerprints[-1].sha256
+            text_sha256 = hashlib.sha256(data).hexdigest()
             try:
                 loaded.text = data.decode("utf-8")
             except UnicodeDecodeError as error:
@@ -324,7 +329,11 @@ class Corpus:
         return loaded
 
     def _read(self, name: str, loaded: LoadedDocument) -> bytes:
-        """The bytes of one of `loaded`'s files, noting their fingerprint."""
+        """The bytes of one of `loaded`'s files, noting their fingerprint if this corpus records
+        them."""
+        if not self.record_fingerprints:
+            with open(os.path.join(self._root, name), "rb") as file:
+                return file.read()
         data, fingerprint = fingerprints.read(self._root, name)
         loaded.fingerprints.append(fingerprint)
         return data
@@ -487,14 +496,23 @@ def start_method() -> str:
     return "fork" if threads == 1 else "spawn"
 
 
+class ChunkCorpus(NamedTuple):
+    """What a worker needs to load one chunk: the arguments of its `Corpus`, with the chunk's
+    part of the corpus's inventory (small to pass between processes, unlike a `Corpus`)."""
+
+    root: Path
+    inventory: Inventory
+    record_fingerprints: bool
+
+
 def _work_on_chunk(
-    work: Callable[[list[LoadedDocument]], R], root: Path, inventory: Inventory
+    work: Callable[[list[LoadedDocument]], R], chunk: ChunkCorpus
 ) -> tuple[list[tuple[str, str, str]], R]:
-    """`work` on one chunk of documents (those of `inventory`, the chunk's part of the
-    corpus's), in a worker process or in the caller's; with the (doc_id, cluster, split) its
-    loading learned, for the caller's cross-document check (`Corpus._collect`)."""
-    corpus = Corpus(root, inventory)
-    documents = [corpus._load(doc_id) for doc_id in inventory.doc_ids]  # learns the splits
+    """`work` on one chunk of documents, in a worker process or in the caller's; with the
+    (doc_id, cluster, split) its loading learned, for the caller's cross-document check
+    (`Corpus._collect`)."""
+    corpus = Corpus(*chunk)
+    documents = [corpus._load(doc_id) for doc_id in chunk.inventory.doc_ids]  # learns splits
     return corpus._splits.learned(), work(documents)
 
 

@@ -92,7 +92,7 @@ def build(root: Path, out: Path, withhold_text: bool = False, jobs: int = 1) -> 
     """Check the corpus at `root` and compile it to `out/tsr-news-X.Y.Z[-withheld]/`, in one
     pass on `jobs` processes (the bytes are the same for any number). Raises InvalidCorpus,
     with every problem, and writes nothing if the corpus is invalid."""
-    corpus = Corpus(root)
+    corpus = Corpus(root, record_fingerprints=True)
     datasheet = root / DATASHEET
     provenance = Provenance(
         source=source_of(root),
