@@ -1,16 +1,19 @@
 """The `tsr-news` command: a thin layer of argument parsing over the package's API.
 
-Exit codes: 0 valid / done, 1 invalid data, 2 usage or environment error.
+Exit codes: 0 valid / done, 1 invalid data, 2 usage or environment error, 128 + the signal's
+number when stopped by SIGINT, SIGTERM or SIGHUP (130 for Ctrl-C), having written nothing half.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
 from tsr_news import __version__
+from tsr_news.interrupt import Interrupted, stop_on_signals
 from tsr_news.layout import NotACorpus, find_root
 from tsr_news.loader import InvalidDocuments, UnknownDocument, relax_gc
 from tsr_news.problems import FORMATS, render
@@ -38,12 +41,17 @@ def prefer_system_allocator() -> None:
 def main(argv: list[str] | None = None) -> int:
     relax_gc()
     prefer_system_allocator()
+    stop_on_signals()
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exit_:  # argparse has printed its usage message
         return exit_.code
     try:
         return args.run(args)
+    except KeyboardInterrupt as stop:
+        signum = stop.signum if isinstance(stop, Interrupted) else signal.SIGINT
+        print(f"tsr-news {args.command}: interrupted", file=sys.stderr)
+        return 128 + signum
     except (UsageError, NotACorpus, UnknownDocument) as error:
         print(f"tsr-news: error: {error}", file=sys.stderr)
         return EXIT_USAGE

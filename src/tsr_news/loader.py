@@ -19,6 +19,7 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
@@ -29,6 +30,7 @@ import orjson
 from tsr_news import checks, fingerprints, schemaerrors
 from tsr_news.explainer import explain
 from tsr_news.fingerprints import Fingerprint
+from tsr_news.interrupt import leave_stopping_to_parent, signals_held
 from tsr_news.jsonpointer import line_of, pointer
 from tsr_news.layout import GOLD, META, TEXT, Inventory, Layout, scan
 from tsr_news.model import AnnotationFile, Document, DocumentMeta, from_json, human_annotators
@@ -193,7 +195,9 @@ class Corpus:
                     yield self._collect(*_work_on_chunk(work, chunk))
                 return
             context = multiprocessing.get_context(start_method())
-            with context.Pool(jobs, relax_gc) as pool:
+            with ExitStack() as stack:
+                with signals_held():  # a signal now would leave the pool's workers running
+                    pool = stack.enter_context(context.Pool(jobs, _start_worker))
                 # at most a few chunks per worker in flight: memory stays bounded when the
                 # consumer (a Parquet writer, say) is slower than the workers
                 pending: deque = deque()
@@ -478,6 +482,11 @@ def relax_gc() -> None:
     hand, which cost a build about a sixth of its time. Process-wide, so the library API
     leaves it to its caller."""
     gc.set_threshold(50_000, 20, 20)
+
+
+def _start_worker() -> None:
+    relax_gc()
+    leave_stopping_to_parent()
 
 
 def start_method() -> str:

@@ -10,7 +10,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import sys
 from pathlib import Path
 
@@ -221,7 +220,6 @@ def _serve(args) -> int:
     fresh = not any(data_dir.glob("*.sqlite3"))
     # Label Studio sets the password only when it creates the account, at the first start.
     password = os.environ.get("LABEL_STUDIO_PASSWORD") or secrets.token_urlsafe(12)
-    _stop_on_signals()
     try:
         running = server.start(
             args.label_studio or _find_label_studio(root),
@@ -254,19 +252,6 @@ def _serve(args) -> int:
     finally:
         running.stop()
     return EXIT_OK
-
-
-def _stop_on_signals() -> None:
-    """Make SIGINT, SIGTERM and SIGHUP stop `serve` through its `finally`, which stops the
-    server. Python's default would leave Label Studio running after a SIGTERM or SIGHUP, and
-    a process started in the background by a non-interactive shell (a CI script, `cmd &`)
-    inherits SIGINT *ignored*, so Ctrl-C or `kill -INT` would not stop it at all."""
-
-    def stop(signum, frame):
-        raise KeyboardInterrupt
-
-    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(number, stop)
 
 
 def _find_label_studio(root: Path) -> Path:
