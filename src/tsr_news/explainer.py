@@ -20,11 +20,11 @@ annotation file of ~50 entities, quotes and measures, where checking a valid one
 `explain` is told where the fast engine found errors, and does not descend into array items
 that none of them lies in (`_items`). That is sound where the fast engine reports an item's
 errors inside the item: the item's schema is reached from the root through `properties`,
-`additionalProperties`, `items` and `allOf` only (`_prunable`). Under `oneOf`, `anyOf`, `not`
-or `if`, a failing item is reported at the combinator, the item's place is unknown, and every
-item is explained. Were the engines ever to disagree on an item of a rejected file, that item's
-error would go unexplained (and if it were the only one, `loader.schema_findings` would report
-the fast engine's message instead).
+`patternProperties`, `additionalProperties`, `items` and `allOf` only (`prunable_schemas`).
+Under `oneOf`, `anyOf`, `not` or `if`, a failing item is reported at the combinator, the
+item's place is unknown, and every item is explained. Were the engines ever to disagree on an
+item of a rejected file, that item's error would go unexplained (and if it were the only one,
+`loader.schema_findings` would report the fast engine's message instead).
 
 Everything else is jsonschema's own code. tests/test_schema_engines.py proves that `explain`
 gives exactly the reference's errors on every bad-input case, on a generated corpus with every

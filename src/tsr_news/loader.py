@@ -485,6 +485,7 @@ def relax_gc() -> None:
 
 
 def _start_worker() -> None:
+    """The pool's initializer, in each worker process."""
     relax_gc()
     leave_stopping_to_parent()
 
