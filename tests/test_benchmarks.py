@@ -19,7 +19,7 @@ from tsr_news.splits import assign_split
 from tsr_news.validate import validate
 
 from bad_inputs import CASES
-from conftest import tree_digest
+from conftest import TSR_NEWS, tree_digest
 
 REPO = Path(__file__).resolve().parents[1]
 BENCHMARKS = REPO / "benchmarks"
@@ -27,8 +27,6 @@ sys.path.insert(0, str(BENCHMARKS))
 
 import generate  # noqa: E402
 import run as runner  # noqa: E402
-
-TSR_NEWS = Path(sys.executable).parent / "tsr-news"
 
 
 @pytest.fixture(scope="module")

@@ -19,13 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, TSR_NEWS
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 import generate
-
-TSR_NEWS = Path(sys.executable).parent / "tsr-news"
 
 
 @pytest.fixture(scope="module")
