@@ -306,7 +306,11 @@ class Corpus:
             loaded.files += 1
             name = layout.text_name(doc_id)
             data = self._read(name, loaded)
-            text_sha256 = hashlib.sha256(data).hexdigest()
+            text_sha256 = (
+                loaded.fingerprints[-1].sha256  # a build's fingerprint has hashed it already
+                if self.record_fingerprints
+                else hashlib.sha256(data).hexdigest()
+            )
             try:
                 loaded.text = data.decode("utf-8")
             except UnicodeDecodeError as error:
