@@ -65,7 +65,11 @@ def signals_held() -> Iterator[None]:
         yield
         return
     arrived: list[int] = []
-    handlers = {number: signal.signal(number, _noting(arrived)) for number in STOPPING_SIGNALS}
+
+    def note(signum, frame):
+        arrived.append(signum)
+
+    handlers = {number: signal.signal(number, note) for number in STOPPING_SIGNALS}
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING_SIGNALS)
     try:
         yield
@@ -75,13 +79,6 @@ def signals_held() -> Iterator[None]:
             signal.signal(number, signal.SIG_DFL if handler is None else handler)
     if arrived:
         signal.raise_signal(arrived[0])
-
-
-def _noting(arrived: list[int]):
-    def note(signum, frame):
-        arrived.append(signum)
-
-    return note
 
 
 def leave_stopping_to_parent() -> None:
