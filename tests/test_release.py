@@ -20,10 +20,10 @@ import pytest
 import yaml
 
 from tsr_news.release.build import PAUSE_ENV, InvalidCorpus, build, release_name
-from tsr_news.release.features import ner_tag_names
 from tsr_news.release.inputs import stamp_path
 from tsr_news.release.manifest import MANIFEST, SHA256SUMS
-from tsr_news.release.rows import CONFIGS, bio_spans
+from tsr_news.release.ner import bio_spans, tag_names
+from tsr_news.release.rows import CONFIGS
 from tsr_news.release.tokenize import tokenize
 
 from conftest import FIXTURE_CORPUS, REPO, tree_digest
@@ -143,7 +143,7 @@ def annotated(releases) -> dict[str, datasets.DatasetDict]:
 def test_ner_tags_are_in_range_and_decode_to_the_non_noise_entities(annotated):
     loaded = annotated
     names = loaded["ner"]["train"].features["ner_tags"].feature.names
-    assert names == ner_tag_names()
+    assert names == list(tag_names())
     documents = {row["doc_id"]: row for s in loaded["documents"].values() for row in s}
     rows = [row for split in loaded["ner"].values() for row in split]
     assert rows

@@ -18,7 +18,8 @@ import pyarrow as pa
 from datasets import ClassLabel, Features, List, Value
 
 from tsr_news.release.arrow import Encoding, Labels, ListOf, Record, RowSchema
-from tsr_news.release.rows import CONFIGS
+from tsr_news.release.ner import tag_names
+from tsr_news.release.rows import ROW_CONFIGS
 from tsr_news.schemas import taxonomy
 
 DEFAULT_CONFIG = "documents"
@@ -30,14 +31,6 @@ INT = Value("int64")
 def label(inventory: str) -> ClassLabel:
     """A ClassLabel over one taxonomy inventory, in taxonomy order."""
     return ClassLabel(names=list(taxonomy()[inventory].values))
-
-
-def ner_tag_names() -> list[str]:
-    """BIO tags over the entity labels: O, then B-X, I-X for each label in taxonomy order."""
-    tags = ["O"]
-    for name in taxonomy()["entity_label"].values:
-        tags += [f"B-{name}", f"I-{name}"]
-    return tags
 
 
 def span() -> dict:
@@ -153,7 +146,7 @@ def ner() -> Features:
         {
             "doc_id": STRING,
             "tokens": List(STRING),
-            "ner_tags": List(ClassLabel(names=ner_tag_names())),
+            "ner_tags": List(ClassLabel(names=list(tag_names()))),
         }
     )
 
@@ -172,9 +165,9 @@ def features(config: str) -> Features:
 
 @cache
 def row_schemas() -> dict[str, RowSchema]:
-    """Config -> what `arrow.table` needs to turn its rows into tables of its features, in
-    pyarrow terms that worker processes can take without `datasets`."""
-    return {config: _row_schema(features(config)) for config in CONFIGS}
+    """Config (of rows.ROW_CONFIGS) -> what `arrow.table` needs to turn its rows into tables of
+    its features, in pyarrow terms that worker processes can take without `datasets`."""
+    return {config: _row_schema(features(config)) for config in ROW_CONFIGS}
 
 
 def _row_schema(config_features: Features) -> RowSchema:

@@ -20,9 +20,10 @@ from tsr_news.datasheet import Statistics
 from tsr_news.fingerprints import Fingerprint
 from tsr_news.loader import LoadedDocument
 from tsr_news.problems import Problem
+from tsr_news.release import ner
 from tsr_news.release.arrow import RowSchema, table
 from tsr_news.release.digest import ContentDigest
-from tsr_news.release.rows import CONFIGS, rows
+from tsr_news.release.rows import ROW_CONFIGS, rows
 from tsr_news.release.withhold import withhold
 
 # Documents per batch: converting rows to Arrow costs a fixed overhead per call, which larger
@@ -70,20 +71,25 @@ def _from_streams(
 def release_batch(
     documents: list[LoadedDocument], schemas: dict[str, RowSchema], withhold_text: bool
 ) -> ReleaseBatch:
-    """The batch of the valid `documents` (in doc_id order); `schemas`: each config's
+    """The batch of the valid `documents` (in doc_id order); `schemas`: each row config's
     `features.row_schemas()`."""
     released: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    tagged: dict[str, list[LoadedDocument]] = defaultdict(list)
     digest_lines = []
     statistics = Statistics()
     for document in documents:
         split = document.meta["split"]
-        for config in CONFIGS:
+        for config in ROW_CONFIGS:
             for row in rows(document, config):
                 if config == "documents":
                     digest_lines.append(ContentDigest.line(row))
                 released[config, split].append(withhold(row, config) if withhold_text else row)
+        if ner.tagged(document):
+            tagged[split].append(document)
         statistics.add(document)
     tables = {key: table(key_rows, schemas[key[0]]) for key, key_rows in released.items()}
+    for split, split_documents in tagged.items():
+        tables["ner", split] = ner.ner_table(split_documents, withhold_text)
     sizes = {key: t.nbytes for key, t in tables.items()}
     return ReleaseBatch(tables, sizes, b"".join(digest_lines), statistics)
 

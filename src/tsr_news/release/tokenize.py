@@ -1,48 +1,106 @@
-"""The NER tokenizer: deterministic, dependency-free, and aligned with the entity spans.
+"""The NER tokenizer: deterministic, dependency-light, and aligned with the entity spans.
 
 Rule: the text is first cut at every entity boundary (each entity's start and end); each
 piece is then split into tokens, a token being a run of word characters (`\\w+`, Unicode-aware:
 letters, digits, underscore) or a single other non-space code point (punctuation, a quote
-mark, one code point of an emoji). White space is never part of a token. Cutting at the
-boundaries first makes every entity boundary a token boundary, so BIO tags describe the
-entities exactly ("US-made" with `US` as GPE gives `US`, `-`, `made`). Tokens inside a span
-that is left out (noise) are dropped; its ends are boundaries too. Offsets are Python code
-points, end exclusive.
+mark, one code point of an emoji): the matches of `TOKEN`. White space is never part of a
+token. Cutting at the boundaries first makes every entity boundary a token boundary, so BIO
+tags describe the entities exactly ("US-made" with `US` as GPE gives `US`, `-`, `made`).
+Tokens inside a span that is left out (noise) are dropped; its ends are boundaries too.
+Offsets are Python code points, end exclusive.
+
+The rule is applied to whole arrays of code points at once (numpy), not match by match:
+matching `TOKEN` piece by piece cost a build more than any other step. Each code point is
+classed by `TOKEN`'s own character classes (`\\w`, `\\s`), looked up once per process and code
+point (`CodePointClasses`), so the two cannot drift apart; tests/test_tokenize.py holds the
+vectorised rule to `TOKEN.finditer` piece by piece on generated texts.
 """
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import re
+import sys
 from collections.abc import Iterable
+from typing import NamedTuple
+
+import numpy as np
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
+WORD, SPACE, OTHER = 0, 1, 2
+_UNKNOWN = 255
+_WORD_CHARACTER = re.compile(r"\w")
+_SPACE_CHARACTER = re.compile(r"\s")
 
 
-def pieces(
+class CodePointClasses:
+    """Code point -> WORD, SPACE or OTHER, as `TOKEN` sees it: `\\w`, else `\\s`, else other
+    (`\\w` is tried first, as `TOKEN`'s first alternative is). The table covers all of Unicode
+    (1.1 MB) and is filled as code points are first met, by asking the regex itself."""
+
+    def __init__(self) -> None:
+        self._table = np.full(sys.maxunicode + 1, _UNKNOWN, np.uint8)
+
+    def __call__(self, codes: np.ndarray) -> np.ndarray:
+        classes = self._table[codes]
+        unknown = codes[classes == _UNKNOWN]
+        if unknown.size:
+            for code in np.unique(unknown).tolist():
+                character = chr(code)
+                self._table[code] = (
+                    WORD
+                    if _WORD_CHARACTER.match(character)
+                    else SPACE
+                    if _SPACE_CHARACTER.match(character)
+                    else OTHER
+                )
+            classes = self._table[codes]
+        return classes
+
+
+classes_of = CodePointClasses()
+
+
+class Tokens(NamedTuple):
+    """The tokens of a text: code point offsets (`starts`, `ends`), and the UTF-8 bytes of
+    every token, concatenated (`utf8`), with each token's length in bytes (`sizes`)."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+    utf8: np.ndarray
+    sizes: np.ndarray
+
+
+def tokens(
     text: str, boundaries: Iterable[int] = (), left_out: Iterable[tuple[int, int]] = ()
-) -> list[tuple[int, int]]:
-    """The stretches of `text` between consecutive cuts (0, the end, every boundary and the
-    ends of every left-out span), without those inside a left-out span."""
-    excluded = sorted(left_out)
-    cuts = sorted({0, len(text), *boundaries, *(offset for span in excluded for offset in span)})
-    # the ends of every left-out span are cuts, so a piece is wholly inside one or outside all
-    starts = [a for a, _ in excluded]
-    kept = []
-    for start, end in itertools.pairwise(cuts):
-        i = bisect.bisect_right(starts, start) - 1
-        if i < 0 or start >= excluded[i][1]:
-            kept.append((start, end))
-    return kept
+) -> Tokens:
+    """The tokens of `text`, cut at `boundaries` (offsets in 0..len(text)), outside the
+    `left_out` spans."""
+    codes = np.frombuffer(text.encode("utf-32-le"), np.uint32)
+    classes = classes_of(codes)
+    in_token = classes != SPACE
+    for start, end in left_out:
+        in_token[start:end] = False
+    word = (classes == WORD) & in_token
+    cut = np.zeros(len(codes) + 1, bool)
+    cut[list(boundaries)] = True
+    # a word character continues the token of the one before it unless a cut lies between
+    joined = word[1:] & word[:-1] & ~cut[1:-1]
+    continues = np.concatenate(([False], joined))  # position i continues from i - 1
+    continued = np.concatenate((joined, [False]))  # position i is continued by i + 1
+    starts = np.flatnonzero(in_token & ~continues)
+    ends = np.flatnonzero(in_token & ~continued) + 1
+    utf8 = np.frombuffer(text.encode("utf-8"), np.uint8)
+    if len(utf8) == len(codes):  # ASCII: one byte per code point
+        return Tokens(starts, ends, utf8[in_token], ends - starts)
+    widths = 1 + (codes >= 0x80) + (codes >= 0x800) + (codes >= 0x10000)
+    offsets = np.zeros(len(codes) + 1, np.int64)
+    np.cumsum(widths, out=offsets[1:])
+    return Tokens(starts, ends, utf8[np.repeat(in_token, widths)], offsets[ends] - offsets[starts])
 
 
 def tokenize(
     text: str, boundaries: Iterable[int] = (), left_out: Iterable[tuple[int, int]] = ()
 ) -> list[tuple[int, int]]:
     """The (start, end) of each token of `text`, cut at `boundaries`, outside `left_out`."""
-    return [
-        match.span()
-        for start, end in pieces(text, boundaries, left_out)
-        for match in TOKEN.finditer(text, start, end)
-    ]
+    found = tokens(text, boundaries, left_out)
+    return list(zip(found.starts.tolist(), found.ends.tolist(), strict=True))

@@ -1,0 +1,143 @@
+# ruff: noqa: RUF001 -- curly quotes and apostrophes are tokens these tests need
+"""The NER tokenizer and the `ner` rows: the array implementation keeps the documented rule.
+
+The rule (`tokenize` module docstring) is stated as `TOKEN` matched piece by piece; `by_regex`
+below applies it literally, and is the oracle the array implementation is held to.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+
+import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tsr_news.loader import LoadedDocument
+from tsr_news.release.features import features
+from tsr_news.release.ner import bio_spans, ner_table, tag_names
+from tsr_news.release.tokenize import TOKEN, tokenize, tokens
+
+# word characters of several kinds (letters, accented, CJK, digits of other scripts, a
+# superscript two, a Roman numeral, the underscore), white space Python's `\s` knows
+# (no-break space, line separator, an information separator), and other characters: marks
+# that are not `\w` (a combining accent, a zero-width space), punctuation, curly quotes, and
+# characters outside the BMP (an emoji, half a flag, a mathematical letter, which is `\w`)
+ALPHABET = [
+    *"aZ5_éж中٣²Ⅻ",
+    *" \n\t\u00a0\u2028\x1c",
+    *"\u0301\u200b-.,“”’",
+    "🚀",
+    "🇺",
+    "\U0001d400",
+]
+
+
+def by_regex(text: str, boundaries=(), left_out=()) -> list[tuple[int, int]]:
+    """The rule as written: cut at 0, the end, every boundary and every left-out span's ends;
+    drop the pieces inside a left-out span; `TOKEN`'s matches in each remaining piece."""
+    cuts = sorted({0, len(text), *boundaries, *(offset for span in left_out for offset in span)})
+    spans = []
+    for start, end in itertools.pairwise(cuts):
+        if any(a <= start and end <= b for a, b in left_out):
+            continue
+        spans += [match.span() for match in TOKEN.finditer(text, start, end)]
+    return spans
+
+
+@st.composite
+def tokenizer_inputs(draw):
+    text = draw(st.text(alphabet=st.sampled_from(ALPHABET), max_size=40))
+    offsets = st.integers(0, len(text))
+    boundaries = draw(st.lists(offsets, max_size=6))
+    ends = sorted(draw(st.lists(offsets, max_size=6, unique=True)))
+    left_out = [(a, b) for a, b in zip(ends[::2], ends[1::2], strict=False)]  # disjoint
+    return text, boundaries, draw(st.permutations(left_out))
+
+
+@settings(max_examples=500)
+@given(tokenizer_inputs())
+def test_tokens_are_the_regex_matches_of_every_piece(given_input):
+    text, boundaries, left_out = given_input
+    assert tokenize(text, boundaries, left_out) == by_regex(text, boundaries, left_out)
+
+
+@given(tokenizer_inputs())
+def test_token_bytes_are_the_utf8_of_the_token_texts(given_input):
+    found = tokens(*given_input)
+    text = given_input[0]
+    cuts = [0, *itertools.accumulate(found.sizes.tolist())]
+    utf8 = found.utf8.tobytes()
+    pieces = [utf8[a:b].decode("utf-8") for a, b in itertools.pairwise(cuts)]
+    assert pieces == [text[a:b] for a, b in zip(found.starts, found.ends, strict=True)]
+
+
+def test_every_code_point_is_a_token_alone_exactly_when_the_regex_matches_it():
+    # every character that UTF-8 can carry (surrogates cannot be in a raw text), each cut
+    # off from its neighbours: a token exactly when `TOKEN` matches it
+    text = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    found = tokenize(text, boundaries=range(len(text)))
+    assert [a for a, _ in found] == [i for i, ch in enumerate(text) if TOKEN.fullmatch(ch)]
+
+
+def test_tokenizer_cuts_at_entity_boundaries_inside_words():
+    text = "US-made chips"
+    assert tokenize(text, [0, 2]) == [(0, 2), (2, 3), (3, 7), (8, 13)]
+    assert tokenize("abcdef", [2, 4]) == [(0, 2), (2, 4), (4, 6)]
+
+
+def test_left_out_spans_drop_their_tokens_and_cut_the_words_at_their_ends():
+    assert tokenize("abcdef gh", left_out=[(2, 4)]) == [(0, 2), (4, 6), (7, 9)]
+
+
+def document(doc_id: str, text: str, entities=None, noise=()) -> LoadedDocument:
+    layers = {"noise": {"items": [{"start": a, "end": b} for a, b in noise]}}
+    if entities is not None:
+        items = [{"start": a, "end": b, "label": label} for a, b, label in entities]
+        layers["entities"] = {"items": items}
+    return LoadedDocument(doc_id, [], 3, meta={}, text=text, gold={"layers": layers})
+
+
+# two documents: the first with emoji before and inside entities, its entities out of text
+# order, one ending inside a word ("Kirin9000") and a noise span; the second with an entities
+# layer but no entity (all O)
+TEXT = "🇨🇳 “Huawei’s 🚀 Kirin9000” chips, said Beijing-based Xinhua News Agency. PHOTO: AP"
+
+
+def at(word: str) -> tuple[int, int]:
+    start = TEXT.index(word)
+    return start, start + len(word)
+
+
+ENTITIES = [(*at("Beijing"), "GPE"), (*at("Huawei"), "ORG"), (*at("Kirin"), "PRODUCT")]
+ENTITIES.append((*at("Xinhua News Agency"), "ORG"))  # three tokens: B, I, I
+DOCUMENTS = [
+    document("doc-a", TEXT, entities=ENTITIES, noise=[at("PHOTO: AP")]),
+    document("doc-b", "Nothing here.", entities=[]),
+]
+
+
+def test_ner_rows_decode_back_to_the_entities_outside_noise():
+    first, second = ner_table(DOCUMENTS).to_pylist()
+    spans = tokenize(TEXT, [offset for a, b, _ in ENTITIES for offset in (a, b)], [at("PHOTO: AP")])
+    assert first["tokens"] == [TEXT[a:b] for a, b in spans]
+    assert first["tokens"][:6] == ["🇨", "🇳", "“", "Huawei", "’", "s"]
+    assert "Kirin" in first["tokens"] and "9000" in first["tokens"]
+    assert "PHOTO" not in first["tokens"] and first["tokens"][-1] == "."
+    decoded = bio_spans(spans, [tag_names()[t] for t in first["ner_tags"]])
+    assert decoded == sorted(ENTITIES)
+    assert second == {"doc_id": "doc-b", "tokens": ["Nothing", "here", "."], "ner_tags": [0] * 3}
+
+
+def test_ner_rows_have_the_arrow_types_of_the_ner_features():
+    assert ner_table(DOCUMENTS).schema == pa.schema(features("ner").arrow_schema, metadata=None)
+
+
+def test_withheld_ner_rows_keep_the_tags_and_blank_every_token():
+    full, withheld = ner_table(DOCUMENTS), ner_table(DOCUMENTS, withhold_text=True)
+    assert withheld["ner_tags"] == full["ner_tags"]
+    for kept, blanked in zip(
+        full["tokens"].to_pylist(), withheld["tokens"].to_pylist(), strict=True
+    ):
+        assert blanked == [""] * len(kept)
