@@ -10,13 +10,15 @@ from __future__ import annotations
 import itertools
 import sys
 
+import numpy as np
 import pyarrow as pa
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tsr_news.loader import LoadedDocument
 from tsr_news.release.features import features
-from tsr_news.release.ner import bio_spans, ner_table, tag_names
+from tsr_news.release.ner import _offsets, bio_spans, ner_table, tag_names
 from tsr_news.release.tokenize import TOKEN, tokenize, tokens
 
 # word characters of several kinds (letters, accented, CJK, digits of other scripts, a
@@ -141,3 +143,9 @@ def test_withheld_ner_rows_keep_the_tags_and_blank_every_token():
         full["tokens"].to_pylist(), withheld["tokens"].to_pylist(), strict=True
     ):
         assert blanked == [""] * len(kept)
+
+
+def test_offsets_past_int32_raise_rather_than_wrap_around():
+    # a batch whose tokens held over 2 GiB of text would otherwise get negative offsets
+    with pytest.raises(pa.ArrowInvalid):
+        _offsets(np.array([2**30, 2**30]))

@@ -102,16 +102,21 @@ def _tags(token_starts: np.ndarray, entities: list[tuple[int, int, int, int]]) -
 
 def _strings(sizes: np.ndarray, utf8: np.ndarray) -> pa.Array:
     """Strings from their UTF-8 bytes, concatenated, and their sizes in bytes."""
-    offsets = np.zeros(len(sizes) + 1, np.int32)
-    np.cumsum(sizes, out=offsets[1:])
-    return pa.StringArray.from_buffers(len(sizes), pa.py_buffer(offsets), pa.py_buffer(utf8))
+    offsets = _offsets(sizes)
+    return pa.StringArray.from_buffers(len(sizes), offsets.buffers()[1], pa.py_buffer(utf8))
 
 
 def _lists(counts: list[int], values: pa.Array) -> pa.ListArray:
     """Consecutive runs of `values`, `counts` long, as lists."""
-    offsets = np.zeros(len(counts) + 1, np.int32)
-    np.cumsum(counts, out=offsets[1:])
-    return pa.ListArray.from_arrays(pa.array(offsets), values)
+    return pa.ListArray.from_arrays(_offsets(counts), values)
+
+
+def _offsets(sizes) -> pa.Array:
+    """Arrow offsets (int32, as the features' types have them) of consecutive runs of
+    `sizes`; raises rather than wrap around if they outgrow int32."""
+    offsets = np.zeros(len(sizes) + 1, np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    return pa.array(offsets, pa.int32())
 
 
 def bio_spans(tokens: list[tuple[int, int]], tags: list[str]) -> list[tuple[int, int, str]]:
