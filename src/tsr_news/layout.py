@@ -18,6 +18,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from tsr_news.problems import Problem
 from tsr_news.schemas import ANNOTATION_SCHEMA, META_SCHEMA, load_schema
@@ -28,6 +29,7 @@ ANNOTATOR_ID = re.compile(load_schema(ANNOTATION_SCHEMA)["$defs"]["annotator_id"
 TEXT_SUFFIX = ".txt"
 META_SUFFIX = ".meta.json"
 ANNOTATION_SUFFIX = ".json"
+SUFFIXES = (META_SUFFIX, TEXT_SUFFIX, ANNOTATION_SUFFIX)  # longest first: .meta.json ends in .json
 
 
 class NotACorpus(Exception):
@@ -181,12 +183,12 @@ class Inventory:
     def problems_for(self, doc_ids: Iterable[str]) -> list[Problem]:
         """The inventory problems concerning these documents (all, for a whole-corpus run)."""
         wanted = set(doc_ids)
-        return [p for p in self.problems if _doc_of_problem(p) in wanted]
+        return [p for p in self.problems if _doc_of_name(p.path.rsplit("/", 1)[-1]) in wanted]
 
 
-def _doc_of_problem(problem: Problem) -> str:
-    name = problem.path.rsplit("/", 1)[-1]
-    for suffix in (META_SUFFIX, TEXT_SUFFIX, ANNOTATION_SUFFIX):
+def _doc_of_name(name: str) -> str:
+    """The document a file name concerns: the name less its corpus suffix, if it has one."""
+    for suffix in SUFFIXES:
         if name.endswith(suffix):
             return name[: -len(suffix)]
     return name
@@ -194,121 +196,199 @@ def _doc_of_problem(problem: Problem) -> str:
 
 def scan(layout: Layout) -> Inventory:
     """List the corpus directory once: documents, annotation files, stray and unsafe names."""
-    if not layout.raw_dir.is_dir():
-        raise NotACorpus(f"{layout.root} is not a corpus: it has no raw/ directory")
-    inventory = Inventory()
+    survey = _Survey(layout)
+    for entry in _entries(layout.raw_dir):
+        survey.raw(entry.path, entry.name, entry.is_file())
+    survey.documents_known()
+    for entry in _entries(layout.annotations_dir):
+        within = survey.annotations(entry.path, entry.name, entry.is_file(), entry.is_dir())
+        if within == "layers":
+            for annotator, directory in survey.annotator_dirs():
+                for inner in _entries(directory):
+                    survey.layer(annotator, inner.path, inner.name, inner.is_file())
+        elif within == "adjudication":
+            for inner in _entries(layout.adjudication_dir):
+                survey.adjudication(inner.path, inner.name, inner.is_file())
+    return survey.inventory()
 
-    def problem(path: Path | str, code: str, message: str) -> None:
-        inventory.problems.append(Problem(layout.relative(Path(path)), None, "", code, message))
 
-    def doc_id(entry: os.DirEntry, suffix: str) -> str | None:
-        stem = entry.name[: -len(suffix)]
+def scan_documents(layout: Layout, doc_ids: Iterable[str]) -> Inventory:
+    """What `scan` finds of these documents (`Inventory.only` of the ids the corpus holds,
+    with `problems_for` them), found by looking up by name every entry that would concern
+    them rather than listing the corpus: validating one file of 100,000 documents need not
+    list 300,000 names. Each entry found is judged as `scan` judges it (`_Survey`)."""
+    survey = _Survey(layout)
+    doc_ids = sorted(set(doc_ids))
+    for e in _look_up(layout.raw_dir, doc_ids):
+        survey.raw(e.path, e.name, e.is_file)
+    survey.documents_known()
+    for e in _look_up(layout.annotations_dir, doc_ids):
+        survey.annotations(e.path, e.name, e.is_file, e.is_dir)
+    for e in _look_up(layout.adjudication_dir, doc_ids):
+        survey.adjudication(e.path, e.name, e.is_file)
+    for annotator, directory in survey.annotator_dirs():
+        for e in _look_up(directory, doc_ids):
+            survey.layer(annotator, e.path, e.name, e.is_file)
+    inventory = survey.inventory()
+    inventory.layers = {a: has for a, has in inventory.layers.items() if any(has)}
+    # less the problems of unsafe annotator directories, which concern no document here
+    inventory.problems = inventory.problems_for(doc_ids)
+    return inventory
+
+
+class _Entry(NamedTuple):
+    path: str
+    name: str
+    is_file: bool
+    is_dir: bool
+
+
+def _look_up(directory: Path, doc_ids: list[str]) -> Iterator[_Entry]:
+    """(path, name, is_file, is_dir) of each entry of `directory` that concerns one of
+    `doc_ids` (its name is the id, with or without a corpus suffix: `_doc_of_name`), as
+    listing the directory would give it (hidden names left out, links followed)."""
+    for doc_id in doc_ids:
+        for name in (doc_id, *(doc_id + suffix for suffix in SUFFIXES)):
+            if not _listable(name) or _doc_of_name(name) != doc_id:
+                continue
+            path = os.path.join(directory, name)
+            if os.path.lexists(path):
+                yield _Entry(path, name, os.path.isfile(path), os.path.isdir(path))
+
+
+def _listable(name: str) -> bool:
+    """Whether `name` could be listed as an entry by `_entries` (a name, not a path)."""
+    return bool(name) and not name.startswith(".") and "/" not in name and "\0" not in name
+
+
+class _Survey:
+    """An inventory in the making, and the judgement of each directory entry found: the one
+    place that says what a name in raw/ or annotations/ means, whether the corpus was listed
+    (`scan`) or a few documents' entries were looked up (`scan_documents`)."""
+
+    def __init__(self, layout: Layout):
+        if not layout.raw_dir.is_dir():
+            raise NotACorpus(f"{layout.root} is not a corpus: it has no raw/ directory")
+        self._layout = layout
+        self._inventory = Inventory()
+        self._documents: dict[str, int] = {}  # doc_id -> TEXT | META, until documents_known
+
+    def inventory(self) -> Inventory:
+        self._inventory.problems.sort(key=Problem.sort_key)  # found in the file system's order
+        return self._inventory
+
+    def raw(self, path: str, name: str, is_file: bool) -> None:
+        if is_file and name.endswith(META_SUFFIX):
+            kind, suffix = META, META_SUFFIX
+        elif is_file and name.endswith(TEXT_SUFFIX):
+            kind, suffix = TEXT, TEXT_SUFFIX
+        else:
+            self._problem(
+                path, "unexpected-file", "raw/ holds only <doc_id>.txt and <doc_id>.meta.json"
+            )
+            return
+        if (found := self._doc_id(path, name, suffix)) is not None:
+            # the first file's name of an id is kept, the other's dropped: one string per id
+            self._documents[found] = self._documents.get(found, 0) | kind
+
+    def documents_known(self) -> None:
+        """raw/ is surveyed: fix the documents, and report those missing a file."""
+        inventory, layout = self._inventory, self._layout
+        inventory.doc_ids = sorted(self._documents)
+        inventory.files = bytearray(self._documents[d] for d in inventory.doc_ids)
+        self._documents = {}
+        for found, kinds in zip(inventory.doc_ids, inventory.files, strict=True):
+            if not kinds & META:
+                self._problem(
+                    layout.meta_path(found),
+                    "missing-meta",
+                    f"raw/{found}.txt has no provenance file raw/{found}.meta.json",
+                )
+            if not kinds & TEXT:
+                self._problem(
+                    layout.text_path(found), "missing-text", "this document's raw text is missing"
+                )
+
+    def annotations(self, path: str, name: str, is_file: bool, is_dir: bool) -> str | None:
+        """An entry of annotations/: "layers" or "adjudication" if it is that directory (its
+        entries are surveyed by `annotator`, `layer` and `adjudication`), else None."""
+        if is_dir and name in ("layers", "adjudication"):
+            return name
+        if is_file and name.endswith(ANNOTATION_SUFFIX):
+            if (i := self._position(path, name)) is not None:
+                self._inventory.files[i] |= GOLD
+        elif not (is_file and name.endswith(".md")):
+            self._problem(
+                path,
+                "unexpected-file",
+                "annotations/ holds <doc_id>.json (gold), layers/, adjudication/ and Markdown "
+                "documentation",
+            )
+        return None
+
+    def adjudication(self, path: str, name: str, is_file: bool) -> None:
+        if is_file and name.endswith(ANNOTATION_SUFFIX):
+            # not read by the loader: only its name is checked (safe, of a document)
+            self._position(path, name)
+        else:
+            self._problem(
+                path,
+                "unexpected-file",
+                "adjudication/ holds <doc_id>.json files written by tsr-news adjudicate",
+            )
+
+    def annotator_dirs(self) -> Iterator[tuple[str, Path]]:
+        """Each annotator and their directory in layers/, by name; other entries reported."""
+        for entry in sorted(_entries(self._layout.layers_dir), key=lambda e: e.name):
+            if entry.is_dir() and ANNOTATOR_ID.fullmatch(entry.name):
+                self._inventory.layers.setdefault(
+                    entry.name, bytearray(len(self._inventory.doc_ids))
+                )
+                yield entry.name, Path(entry.path)
+            else:
+                self._problem(
+                    entry.path,
+                    "unsafe-id",
+                    "layers/ holds one directory per annotator, named by a safe annotator id "
+                    "(lowercase letters, digits, '_', '-', '.')",
+                )
+
+    def layer(self, annotator: str, path: str, name: str, is_file: bool) -> None:
+        if is_file and name.endswith(ANNOTATION_SUFFIX):
+            if (i := self._position(path, name)) is not None:
+                self._inventory.layers[annotator][i] = 1
+        else:
+            self._problem(path, "unexpected-file", "a layer directory holds <doc_id>.json files")
+
+    def _problem(self, path: Path | str, code: str, message: str) -> None:
+        problem = Problem(self._layout.relative(Path(path)), None, "", code, message)
+        self._inventory.problems.append(problem)
+
+    def _doc_id(self, path: str, name: str, suffix: str) -> str | None:
+        stem = name[: -len(suffix)]
         if DOC_ID.fullmatch(stem):
             return stem
-        problem(
-            entry.path,
+        self._problem(
+            path,
             "unsafe-id",
             f"{stem!r} is not a safe document id: use 3-64 lowercase letters, digits, '_' or '-', "
             "starting with a letter or digit",
         )
         return None
 
-    def position(entry: os.DirEntry, suffix: str) -> int | None:
+    def _position(self, path: str, name: str) -> int | None:
         """The position of the document an annotation file is of; None (reported) if none."""
-        found = doc_id(entry, suffix)
+        found = self._doc_id(path, name, ANNOTATION_SUFFIX)
         if found is None:
             return None
-        i = inventory.position(found)
+        i = self._inventory.position(found)
         if i is None:
-            problem(
-                entry.path,
+            self._problem(
+                path,
                 "orphan-annotation",
                 f"annotations for {found!r}, but raw/ has no such document",
             )
         return i
-
-    documents = _scan_raw(layout, doc_id, problem)
-    inventory.doc_ids = sorted(documents)
-    inventory.files = bytearray(documents[d] for d in inventory.doc_ids)
-    del documents
-    for found, kinds in zip(inventory.doc_ids, inventory.files, strict=True):
-        if not kinds & META:
-            problem(
-                layout.meta_path(found),
-                "missing-meta",
-                f"raw/{found}.txt has no provenance file raw/{found}.meta.json",
-            )
-        if not kinds & TEXT:
-            problem(layout.text_path(found), "missing-text", "this document's raw text is missing")
-
-    for entry in _entries(layout.annotations_dir):
-        if entry.is_dir() and entry.name == "layers":
-            _scan_layers(layout, inventory, position, problem)
-        elif entry.is_dir() and entry.name == "adjudication":
-            for inner in _entries(layout.adjudication_dir):
-                if inner.is_file() and inner.name.endswith(ANNOTATION_SUFFIX):
-                    # not read by the loader: only its name is checked (safe, of a document)
-                    position(inner, ANNOTATION_SUFFIX)
-                else:
-                    problem(
-                        inner.path,
-                        "unexpected-file",
-                        "adjudication/ holds <doc_id>.json files written by tsr-news adjudicate",
-                    )
-        elif entry.is_file() and entry.name.endswith(ANNOTATION_SUFFIX):
-            if (i := position(entry, ANNOTATION_SUFFIX)) is not None:
-                inventory.files[i] |= GOLD
-        elif not (entry.is_file() and entry.name.endswith(".md")):
-            problem(
-                entry.path,
-                "unexpected-file",
-                "annotations/ holds <doc_id>.json (gold), layers/, adjudication/ and Markdown "
-                "documentation",
-            )
-    inventory.problems.sort(key=Problem.sort_key)  # found in the file system's order
-    return inventory
-
-
-def _scan_raw(layout, doc_id, problem) -> dict[str, int]:
-    """Each document id in raw/, and the flags of its files there (TEXT, META)."""
-    documents: dict[str, int] = {}
-    for entry in _entries(layout.raw_dir):
-        if entry.is_file() and entry.name.endswith(META_SUFFIX):
-            kind, suffix = META, META_SUFFIX
-        elif entry.is_file() and entry.name.endswith(TEXT_SUFFIX):
-            kind, suffix = TEXT, TEXT_SUFFIX
-        else:
-            problem(
-                entry.path,
-                "unexpected-file",
-                "raw/ holds only <doc_id>.txt and <doc_id>.meta.json",
-            )
-            continue
-        if (found := doc_id(entry, suffix)) is not None:
-            # the first file's name of an id is kept, the other's dropped: one string per id
-            documents[found] = documents.get(found, 0) | kind
-    return documents
-
-
-def _scan_layers(layout, inventory, position, problem) -> None:
-    for annotator_dir in sorted(_entries(layout.layers_dir), key=lambda e: e.name):
-        if not annotator_dir.is_dir() or not ANNOTATOR_ID.fullmatch(annotator_dir.name):
-            problem(
-                annotator_dir.path,
-                "unsafe-id",
-                "layers/ holds one directory per annotator, named by a safe annotator id "
-                "(lowercase letters, digits, '_', '-', '.')",
-            )
-            continue
-        has = inventory.layers.setdefault(annotator_dir.name, bytearray(len(inventory.doc_ids)))
-        for entry in _entries(Path(annotator_dir.path)):
-            if entry.is_file() and entry.name.endswith(ANNOTATION_SUFFIX):
-                if (i := position(entry, ANNOTATION_SUFFIX)) is not None:
-                    has[i] = 1
-            else:
-                problem(
-                    entry.path, "unexpected-file", "a layer directory holds <doc_id>.json files"
-                )
 
 
 def _entries(directory: Path) -> Iterator[os.DirEntry]:

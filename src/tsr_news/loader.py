@@ -131,7 +131,8 @@ class _JsonFile:
 class Corpus:
     """A corpus directory: its layout, its inventory, and a streaming reader of its documents.
 
-    `inventory` is scanned from the directory unless given (worker processes receive the part
+    `inventory` is scanned from the directory unless given (`validate` of a few paths looks up
+    just their documents' entries: `layout.scan_documents`; worker processes receive the part
     of their parent's that concerns their chunk, rather than listing 100,000s of files again).
     With `record_fingerprints`, each document notes the fingerprint of every file read (its
     sha256 and stat identity: `LoadedDocument.fingerprints`); only a build needs them, and

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tsr_news.layout import META_SUFFIX, Layout, doc_id_of
+from tsr_news.layout import META_SUFFIX, Layout, doc_id_of, scan, scan_documents
 from tsr_news.loader import Corpus, LoadedDocument
 from tsr_news.problems import Problem
 
@@ -37,15 +37,19 @@ def validate(root: Path, paths: Iterable[Path] = (), jobs: int = 1) -> Report:
     Nothing is written.
     """
     paths = list(paths)
-    corpus = Corpus(root)
-    only = select_documents(corpus.layout, paths)
+    layout = Layout(root)
+    only = select_documents(layout, paths)
+    # a changed metadata file may have moved its document between splits: every other
+    # document's cluster is then read (`corpus_problems`), so the corpus is listed; otherwise
+    # only the selected documents' files are looked up
+    peek = only is None or any(path.name.endswith(META_SUFFIX) for path in paths)
+    corpus = Corpus(root, scan(layout) if peek else scan_documents(layout, only))
     problems, documents, files = [], 0, 0
     for found, read in corpus.map(_outcome, only, jobs):
         problems.extend(found)
         documents += 1
         files += read
-    metadata_selected = any(path.name.endswith(META_SUFFIX) for path in paths)
-    problems.extend(corpus.corpus_problems(only, peek=only is None or metadata_selected))
+    problems.extend(corpus.corpus_problems(only, peek=peek))
     problems.sort(key=Problem.sort_key)
     return Report(problems, documents, files)
 
