@@ -311,7 +311,7 @@ class _Survey:
 
     def annotations(self, path: str, name: str, is_file: bool, is_dir: bool) -> str | None:
         """An entry of annotations/: "layers" or "adjudication" if it is that directory (its
-        entries are surveyed by `annotator`, `layer` and `adjudication`), else None."""
+        entries are surveyed by `annotator_dirs`, `layer` and `adjudication`), else None."""
         if is_dir and name in ("layers", "adjudication"):
             return name
         if is_file and name.endswith(ANNOTATION_SUFFIX):

@@ -11,9 +11,10 @@ Offsets are Python code points, end exclusive.
 
 The rule is applied to whole arrays of code points at once (numpy), not match by match:
 matching `TOKEN` piece by piece cost a build more than any other step. Each code point is
-classed by `TOKEN`'s own character classes (`\\w`, `\\s`), looked up once per process and code
-point (`CodePointClasses`), so the two cannot drift apart; tests/test_tokenize.py holds the
-vectorised rule to `TOKEN.finditer` piece by piece on generated texts.
+classed by asking `TOKEN` itself how it treats the character (word, other or white space:
+`_class`), once per process and code point (`CodePointClasses`), so the rule has one
+definition; tests/test_tokenize.py holds the vectorised rule to `TOKEN.finditer` piece by
+piece on generated texts, and to `TOKEN` on every code point.
 """
 
 from __future__ import annotations
@@ -28,14 +29,11 @@ import numpy as np
 TOKEN = re.compile(r"\w+|[^\w\s]")
 WORD, SPACE, OTHER = 0, 1, 2
 _UNKNOWN = 255
-_WORD_CHARACTER = re.compile(r"\w")
-_SPACE_CHARACTER = re.compile(r"\s")
 
 
 class CodePointClasses:
-    """Code point -> WORD, SPACE or OTHER, as `TOKEN` sees it: `\\w`, else `\\s`, else other
-    (`\\w` is tried first, as `TOKEN`'s first alternative is). The table covers all of Unicode
-    (1.1 MB) and is filled as code points are first met, by asking the regex itself."""
+    """Code point -> WORD, SPACE or OTHER, as `TOKEN` sees it. The table covers all of Unicode
+    (1.1 MB) and is filled as code points are first met, by asking `TOKEN` itself (`_class`)."""
 
     def __init__(self) -> None:
         self._table = np.full(sys.maxunicode + 1, _UNKNOWN, np.uint8)
@@ -45,16 +43,16 @@ class CodePointClasses:
         unknown = codes[classes == _UNKNOWN]
         if unknown.size:
             for code in np.unique(unknown).tolist():
-                character = chr(code)
-                self._table[code] = (
-                    WORD
-                    if _WORD_CHARACTER.match(character)
-                    else SPACE
-                    if _SPACE_CHARACTER.match(character)
-                    else OTHER
-                )
+                self._table[code] = _class(chr(code))
             classes = self._table[codes]
         return classes
+
+
+def _class(character: str) -> int:
+    """How `TOKEN` treats `character`: twice over, it is one token of two (a word character),
+    two tokens of one (other), or no token (white space)."""
+    match = TOKEN.match(character * 2)
+    return SPACE if match is None else WORD if match.end() == 2 else OTHER
 
 
 classes_of = CodePointClasses()
