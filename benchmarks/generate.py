@@ -10,7 +10,7 @@ accented names, every third document an emoji outside the BMP) with ~38 entities
 ~5 measures and 0-2 noise spans. Text and spans are built together, so every span is exact:
 code-point offsets, end exclusive, `text == raw[start:end]`, no surrounding white space, flat
 entities, nothing overlapping noise. Story clusters have 1-4 documents; a document's split is
-`tsr_news.splits.assign_split(cluster)`.
+`tsr_news.corpus.splits.assign_split(cluster)`.
 
 Document i is generated from `random.Random(f"{seed}:{i}")` alone, so the corpus is the same
 byte for byte whatever `--jobs`. With `--error-rate R`, round(R * N) documents (chosen by the
@@ -36,7 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tsr_news.splits import assign_split
+from tsr_news.corpus.splits import assign_split
 
 STAMP = "bench-corpus.json"
 ERRORS = "bench-errors.json"

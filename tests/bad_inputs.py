@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tsr_news.jsonpointer import parts
+from tsr_news.checks.jsonpointer import parts
 
 GOLD = "annotations/doc-alpha.json"
 LAYER = "annotations/layers/ann1/doc-alpha.json"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tsr_news.cli import main
+from tsr_news.cli.main import main
 
 # `datasets` reads these when it is first imported: a fresh, private cache and no network, so
 # the release tests load exactly what the build wrote. Set before any test module imports it.

@@ -6,7 +6,7 @@ import dataclasses
 import hashlib
 import json
 
-from tsr_news.model import (
+from tsr_news.scheme.model import (
     AnnotationFile,
     Document,
     DocumentMeta,
@@ -18,7 +18,7 @@ from tsr_news.model import (
     Span,
     from_json,
 )
-from tsr_news.schemas import taxonomy
+from tsr_news.scheme.schemas import taxonomy
 
 from conftest import FIXTURE_CORPUS
 

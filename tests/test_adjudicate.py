@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tsr_news.model import TimeLink
+from tsr_news.scheme.model import TimeLink
 
 from conftest import FIXTURE_CORPUS
 from handmade import Text

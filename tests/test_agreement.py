@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tsr_news.agreement import (
+from tsr_news.annotators.agreement import (
     AgreementError,
     agreement_summary,
     cohen_kappa,
@@ -17,7 +17,7 @@ from tsr_news.agreement import (
     match,
     select_annotators,
 )
-from tsr_news.loader import Corpus
+from tsr_news.corpus.loader import Corpus
 
 from handmade import Text
 

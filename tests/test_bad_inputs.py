@@ -49,8 +49,8 @@ def test_text_report_line_names_path_pointer_and_message(case: BadInput, corpus,
 def test_bad_input_is_reported_alike_by_worker_processes(case: BadInput, corpus, monkeypatch):
     """The parallel path (`--jobs 2`, one document per chunk) reports exactly what one process
     does, cross-document problems included (a straddling story cluster was once lost)."""
-    from tsr_news import loader
-    from tsr_news.validate import validate
+    from tsr_news.corpus import loader
+    from tsr_news.corpus.validate import validate
 
     case.breaks(corpus)
     monkeypatch.setattr(loader, "PARALLEL_MIN_DOCUMENTS", 0)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tsr_news.splits import assign_split
-from tsr_news.validate import validate
+from tsr_news.corpus.splits import assign_split
+from tsr_news.corpus.validate import validate
 
 from bad_inputs import CASES
 from conftest import TSR_NEWS, tree_digest

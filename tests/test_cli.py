@@ -109,8 +109,8 @@ def test_split_command_prints_the_rule_for_a_new_cluster(cli):
 def test_validate_reports_the_same_problems_for_any_number_of_jobs(start, tmp_path, monkeypatch):
     import shutil
 
-    from tsr_news import loader
-    from tsr_news.validate import validate
+    from tsr_news.corpus import loader
+    from tsr_news.corpus.validate import validate
 
     root = tmp_path / "corpus"
     for part in ("raw", "annotations"):
@@ -134,7 +134,7 @@ def test_validate_reports_the_same_problems_for_any_number_of_jobs(start, tmp_pa
 def test_workers_are_forked_only_from_a_process_with_a_single_thread():
     probe = (
         "import threading, time\n"
-        "from tsr_news.loader import start_method\n"
+        "from tsr_news.corpus.loader import start_method\n"
         "print(start_method())\n"
         "threading.Thread(target=time.sleep, args=(30,), daemon=True).start()\n"
         "print(start_method())\n"
@@ -145,7 +145,7 @@ def test_workers_are_forked_only_from_a_process_with_a_single_thread():
 
 def test_the_cli_has_arrow_allocate_with_the_c_library_unless_the_user_chose_otherwise():
     probe = (
-        "from tsr_news.cli import main; main(['--version']); "
+        "from tsr_news.cli.main import main; main(['--version']); "
         "import pyarrow; print(pyarrow.default_memory_pool().backend_name)"
     )
 

@@ -1,7 +1,7 @@
 """The datasheet's generated statistics, agreement included."""
 
-from tsr_news.datasheet import Statistics
-from tsr_news.loader import Corpus
+from tsr_news.corpus.loader import Corpus
+from tsr_news.release.datasheet import Statistics
 
 
 def test_datasheet_reports_agreement_once_two_humans_annotated_a_document(corpus):

@@ -4,8 +4,8 @@ import shutil
 
 import pytest
 
-from tsr_news.markers import MissingMarkers, replace_block
-from tsr_news.schemas import taxonomy
+from tsr_news.common.markers import MissingMarkers, replace_block
+from tsr_news.scheme.schemas import taxonomy
 
 from conftest import REPO
 

@@ -12,9 +12,9 @@ import shutil
 
 import pytest
 
-from tsr_news import fingerprints
-from tsr_news.fingerprints import Fingerprint
-from tsr_news.loader import Corpus
+from tsr_news.corpus import fingerprints
+from tsr_news.corpus.fingerprints import Fingerprint
+from tsr_news.corpus.loader import Corpus
 from tsr_news.release.build import InvalidCorpus, build
 from tsr_news.release.card import DEFAULT_SHEET
 from tsr_news.release.inputs import HEADER, stamp_path

@@ -1,4 +1,4 @@
-from tsr_news.jsonpointer import line_of, parts, pointer
+from tsr_news.checks.jsonpointer import line_of, parts, pointer
 
 SOURCE = """{
   "a/b": {"x~y": [

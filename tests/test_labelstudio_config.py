@@ -20,8 +20,8 @@ from tsr_news.labelstudio.scheme import (
     attributes,
     links,
 )
-from tsr_news.model import Entity, Measure, Quote
-from tsr_news.schemas import taxonomy
+from tsr_news.scheme.model import Entity, Measure, Quote
+from tsr_news.scheme.schemas import taxonomy
 
 
 @pytest.fixture(scope="module")

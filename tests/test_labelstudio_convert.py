@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import astral
-from tsr_news import checks
+from tsr_news.checks import semantic as checks
 from tsr_news.labelstudio.convert import Provenance, from_results, to_results
-from tsr_news.model import LAYER_KINDS, AnnotationFile
-from tsr_news.schemas import taxonomy
+from tsr_news.scheme.model import LAYER_KINDS, AnnotationFile
+from tsr_news.scheme.schemas import taxonomy
 
 from conftest import FIXTURE_CORPUS, REPO
 

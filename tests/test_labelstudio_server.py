@@ -21,7 +21,7 @@ from tsr_news.labelstudio import server
 from tsr_news.labelstudio.client import LabelStudio
 from tsr_news.labelstudio.config import label_config
 from tsr_news.labelstudio.convert import to_results
-from tsr_news.model import AnnotationFile
+from tsr_news.scheme.model import AnnotationFile
 
 from conftest import CHROMIUM_FLAGS, FIXTURE_CORPUS, REPO
 

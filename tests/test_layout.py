@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tsr_news.layout import (
+from tsr_news.corpus.layout import (
     GOLD,
     META,
     TEXT,
@@ -17,7 +17,7 @@ from tsr_news.layout import (
     scan,
     scan_documents,
 )
-from tsr_news.splits import StorySplits
+from tsr_news.corpus.splits import StorySplits
 
 from bad_inputs import CASES
 
@@ -139,7 +139,7 @@ def test_looking_up_documents_judges_odd_entries_as_listing_does(corpus):
 
 
 def test_validating_an_annotation_file_does_not_list_the_corpus(corpus, monkeypatch):
-    from tsr_news import validate as validating
+    from tsr_news.corpus import validate as validating
 
     def listing(layout):
         raise AssertionError("the corpus was listed")

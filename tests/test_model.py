@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tsr_news.model import AnnotationFile, DocumentMeta, Quote, from_json, to_json
+from tsr_news.scheme.model import AnnotationFile, DocumentMeta, Quote, from_json, to_json
 
 from conftest import FIXTURE_CORPUS, REPO
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tsr_news.prefetch import SUPPORTED, Prefetcher
+from tsr_news.corpus.prefetch import SUPPORTED, Prefetcher
 
 SIZE = 1 << 20
 GRACE_SECONDS = 2  # far more than reading 1 MB takes on any disk

@@ -1,6 +1,6 @@
 import json
 
-from tsr_news.problems import Problem, render
+from tsr_news.checks.problems import Problem, render
 
 PROBLEM = Problem(
     "annotations/x.json", 12, "/layers/entities/items/0", "span-text", "bad, very: bad"

@@ -170,8 +170,8 @@ def test_noise_text_is_left_out_of_the_ner_tokens(annotated):
 def test_documents_features_carry_every_field_of_the_scheme():
     import dataclasses
 
-    from tsr_news.model import ITEM_TYPES, DocumentMeta
     from tsr_news.release.features import documents
+    from tsr_news.scheme.model import ITEM_TYPES, DocumentMeta
 
     columns = documents()
     meta_fields = {f.name for f in dataclasses.fields(DocumentMeta)} - {"schema_version"}
@@ -335,7 +335,7 @@ def test_a_changed_input_is_rebuilt_and_a_broken_one_refused(tmp_path):
 
 
 def test_build_output_is_the_same_for_any_number_of_jobs(tmp_path, monkeypatch):
-    from tsr_news import loader
+    from tsr_news.corpus import loader
     from tsr_news.release import part
 
     monkeypatch.setattr(loader, "PARALLEL_MIN_DOCUMENTS", 0)  # use workers even for 5 documents

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from tsr_news.splits import assign_split
+from tsr_news.corpus.splits import assign_split
 
 from conftest import REPO
 

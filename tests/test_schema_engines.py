@@ -18,9 +18,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tsr_news.explainer import explain, inlined, prunable_schemas
-from tsr_news.loader import schema_findings
-from tsr_news.schemas import ANNOTATION_SCHEMA, META_SCHEMA, fast_validator, validator
+from tsr_news.checks.explainer import explain, inlined, prunable_schemas
+from tsr_news.corpus.loader import schema_findings
+from tsr_news.scheme.schemas import ANNOTATION_SCHEMA, META_SCHEMA, fast_validator, validator
 
 from bad_inputs import CASES, BadInput
 from conftest import REPO

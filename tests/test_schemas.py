@@ -3,7 +3,7 @@
 import pytest
 from jsonschema import Draft202012Validator
 
-from tsr_news.schemas import (
+from tsr_news.scheme.schemas import (
     ANNOTATION_SCHEMA,
     META_SCHEMA,
     TAXONOMY_SCHEMA,

@@ -4,9 +4,9 @@ import re
 import subprocess
 from html.parser import HTMLParser
 
-from tsr_news.checks import item_pointer, iter_spans
-from tsr_news.loader import Corpus
-from tsr_news.show import render_document
+from tsr_news.annotators.show import render_document
+from tsr_news.checks.semantic import item_pointer, iter_spans
+from tsr_news.corpus.loader import Corpus
 
 from conftest import CHROMIUM_FLAGS, FIXTURE_CORPUS, REPO
 from handmade import Text

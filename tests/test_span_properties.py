@@ -3,9 +3,9 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tsr_news.checks import check_annotations
-from tsr_news.model import AnnotationFile, Entity, Layer
-from tsr_news.schemas import taxonomy
+from tsr_news.checks.semantic import check_annotations
+from tsr_news.scheme.model import AnnotationFile, Entity, Layer
+from tsr_news.scheme.schemas import taxonomy
 
 # letters, white space (incl. no-break space), and characters outside the BMP
 # (U+1D400 is MATHEMATICAL BOLD CAPITAL A; 🇺🇸 is two regional indicators)

@@ -2,8 +2,8 @@
 
 import json
 
-from tsr_news.model import AnnotationFile, Document, DocumentMeta, Entity, Layer, Noise
-from tsr_news.stats import consistency_report, render_text
+from tsr_news.annotators.stats import consistency_report, render_text
+from tsr_news.scheme.model import AnnotationFile, Document, DocumentMeta, Entity, Layer, Noise
 
 META = dict(
     schema_version=1,

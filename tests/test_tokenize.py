@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tsr_news.loader import LoadedDocument
+from tsr_news.corpus.loader import LoadedDocument
 from tsr_news.release.features import features
 from tsr_news.release.ner import _offsets, bio_spans, ner_table, tag_names
 from tsr_news.release.tokenize import TOKEN, tokenize, tokens

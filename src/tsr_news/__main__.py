@@ -1,3 +1,3 @@
-from tsr_news.cli import main
+from tsr_news.cli.main import main
 
 raise SystemExit(main())

@@ -37,10 +37,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tsr_news.agreement import build_units, key_extent
-from tsr_news.atomic import write_json
-from tsr_news.loader import Corpus, annotation_findings
-from tsr_news.model import LAYER_KINDS, Document, to_json
+from tsr_news.annotators.agreement import build_units, key_extent
+from tsr_news.common.atomic import write_json
+from tsr_news.corpus.loader import Corpus, annotation_findings
+from tsr_news.scheme.model import LAYER_KINDS, Document, to_json
 
 CONTEXT = 60  # code points of text shown on each side of a conflict
 REJECT = "reject"

@@ -53,10 +53,10 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from tsr_news.model import LAYER_KINDS, Document
+from tsr_news.scheme.model import LAYER_KINDS, Document
 
 if TYPE_CHECKING:
-    from tsr_news.loader import Corpus, LoadedDocument
+    from tsr_news.corpus.loader import Corpus, LoadedDocument
 
 MODES = ("exact", "overlap")
 

@@ -6,7 +6,7 @@ tables from the taxonomy (and checking them in the tests) keeps the two from dri
 
 from __future__ import annotations
 
-from tsr_news.schemas import Taxonomy
+from tsr_news.scheme.schemas import Taxonomy
 
 BLOCK = "taxonomy"
 

@@ -15,7 +15,7 @@ data embedded for the script as JSON in a `<script type="application/json">` wit
 `textContent`. No network resource is referenced: CSS and JS are inline.
 
 Several annotators (`layers`) are shown side by side; items that are not agreed between them
-(the rule of `tsr_news.adjudicate`) are marked as disagreements.
+(the rule of `tsr_news.annotators.adjudicate`) are marked as disagreements.
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from tsr_news.adjudicate import disagreements
-from tsr_news.atomic import write_text
-from tsr_news.checks import item_pointer, iter_spans
-from tsr_news.model import LAYER_KINDS, AnnotationFile, Document, to_json
-from tsr_news.schemas import taxonomy
+from tsr_news.annotators.adjudicate import disagreements
+from tsr_news.checks.semantic import item_pointer, iter_spans
+from tsr_news.common.atomic import write_text
+from tsr_news.scheme.model import LAYER_KINDS, AnnotationFile, Document, to_json
+from tsr_news.scheme.schemas import taxonomy
 
 GOLD = "gold"
 

@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from tsr_news.model import LABEL_FIELD, LAYER_KINDS, AnnotationFile, Document
+from tsr_news.scheme.model import LABEL_FIELD, LAYER_KINDS, AnnotationFile, Document
 
 GOLD = "gold"
 

@@ -41,8 +41,8 @@ from urllib.parse import urldefrag, urljoin
 
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 
-from tsr_news.jsonpointer import parts
-from tsr_news.schemas import load_schema, schemas_by_id
+from tsr_news.checks.jsonpointer import parts
+from tsr_news.scheme.schemas import load_schema, schemas_by_id
 
 
 @cache

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from jsonschema import ValidationError
 from jsonschema.exceptions import best_match
 
-from tsr_news.checks import Finding
-from tsr_news.jsonpointer import pointer
+from tsr_news.checks.jsonpointer import pointer
+from tsr_news.checks.semantic import Finding
 
 _JSON_TYPES = {
     dict: "object",

@@ -14,9 +14,9 @@ import itertools
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from tsr_news.jsonpointer import pointer
-from tsr_news.model import LAYER_KINDS
-from tsr_news.schemas import Taxonomy
+from tsr_news.checks.jsonpointer import pointer
+from tsr_news.scheme.model import LAYER_KINDS
+from tsr_news.scheme.schemas import Taxonomy
 
 
 class Finding(NamedTuple):

@@ -13,7 +13,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from tsr_news.cli import EXIT_INVALID, EXIT_OK, UsageError, root_of
+from tsr_news.cli.arguments import root_of
+from tsr_news.common.exits import EXIT_INVALID, EXIT_OK, UsageError
 
 DEFAULT_PROJECT = "tsr-news"
 

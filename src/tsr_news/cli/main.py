@@ -13,17 +13,13 @@ import sys
 from pathlib import Path
 
 from tsr_news import __version__
-from tsr_news.interrupt import Interrupted, stop_on_signals
-from tsr_news.layout import NotACorpus, find_root
-from tsr_news.loader import InvalidDocuments, UnknownDocument, relax_gc
-from tsr_news.problems import FORMATS, render
-from tsr_news.validate import validate as validate_root
-
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    pass
+from tsr_news.checks.problems import FORMATS, render
+from tsr_news.cli import arguments
+from tsr_news.common.exits import EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError
+from tsr_news.common.interrupt import Interrupted, stop_on_signals
+from tsr_news.corpus.layout import NotACorpus
+from tsr_news.corpus.loader import InvalidDocuments, UnknownDocument, relax_gc
+from tsr_news.corpus.validate import validate as validate_root
 
 
 def prefer_system_allocator() -> None:
@@ -89,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("--root", type=Path, help="corpus root (default: found from PATH or .)")
     validate.add_argument("--format", choices=FORMATS, default="text", help="report format")
-    _add_jobs(validate)
+    arguments.add_jobs(validate)
     validate.set_defaults(run=_validate)
 
     stats = commands.add_parser(
@@ -118,7 +114,7 @@ def _parser() -> argparse.ArgumentParser:
         "split",
         help="print the split the rule assigns to a new story cluster",
         description="Print the split for a story cluster entering the corpus "
-        "(the rule is in tsr_news.splits). "
+        "(the rule is in tsr_news.corpus.splits). "
         "A cluster already in the corpus keeps the split its documents record.",
     )
     split.add_argument("story_cluster")
@@ -140,7 +136,7 @@ def _parser() -> argparse.ArgumentParser:
         help="leave out the copyrighted article text (and every copy of it: span texts, NER "
         "tokens), keeping offsets and text hashes; writes tsr-news-X.Y.Z-withheld/",
     )
-    _add_jobs(build)
+    arguments.add_jobs(build)
     build.set_defaults(run=_build)
 
     rehydrate = commands.add_parser(
@@ -186,10 +182,10 @@ def _parser() -> argparse.ArgumentParser:
         description="Span-level precision/recall/F1 (exact and overlap matching) per layer kind, "
         "chance-corrected agreement on each categorical attribute of matched items (Cohen's "
         "kappa for two annotators, Krippendorff's alpha for more) and the items only one "
-        "annotator made. The matching rules are in tsr_news.agreement and the README.",
+        "annotator made. The matching rules are in tsr_news.annotators.agreement and the README.",
     )
     agreement.add_argument("doc_ids", nargs="*", metavar="DOC_ID", help="default: all documents")
-    _add_layers(agreement, "annotators to compare, in this order (default: all)")
+    arguments.add_layers(agreement, "annotators to compare, in this order (default: all)")
     agreement.add_argument("--format", choices=("text", "json"), default="text")
     agreement.add_argument("--root", type=Path, help="corpus root (default: found from .)")
     agreement.set_defaults(run=_agreement)
@@ -204,11 +200,11 @@ def _parser() -> argparse.ArgumentParser:
         "2 usage error.",
     )
     adjudicate.add_argument("doc_id", metavar="DOC_ID")
-    _add_layers(adjudicate, "annotators to merge (default: the document's human layers)")
+    arguments.add_layers(adjudicate, "annotators to merge (default: the document's human layers)")
     adjudicate.add_argument(
         "--adjudicator",
         required=True,
-        type=_annotator_id,
+        type=arguments.annotator_id,
         metavar="ID",
         help="who adjudicates: the gold layers' annotator",
     )
@@ -225,78 +221,28 @@ def _parser() -> argparse.ArgumentParser:
     )
     show.add_argument("doc_id", nargs="?", metavar="DOC_ID")
     show.add_argument("--all", action="store_true", help="every document, into --out DIR")
-    _add_layers(show, "annotators to show side by side (default: gold, else every layer)")
+    arguments.add_layers(show, "annotators to show side by side (default: gold, else every layer)")
     show.add_argument("--out", type=Path, help="output file (DIR with --all; default: stdout)")
     show.add_argument("--root", type=Path, help="corpus root (default: found from .)")
     show.set_defaults(run=_show)
 
-    from tsr_news.labelstudio.cli import add_commands
+    from tsr_news.cli.labelstudio import add_commands
 
     add_commands(commands)
     return parser
 
 
-def _add_layers(parser: argparse.ArgumentParser, help: str) -> None:
-    parser.add_argument("--layers", type=_annotator_list, metavar="A,B,...", help=help)
-
-
-def _annotator_id(value: str) -> str:
-    from tsr_news.layout import ANNOTATOR_ID
-
-    if not ANNOTATOR_ID.fullmatch(value):
-        raise argparse.ArgumentTypeError(f"not an annotator id: {value!r}")
-    return value
-
-
-def _annotator_list(value: str) -> list[str]:
-    return [_annotator_id(v.strip()) for v in value.split(",")]
-
-
 def _corpus(args: argparse.Namespace):
-    from tsr_news.loader import Corpus
+    from tsr_news.corpus.loader import Corpus
 
-    return Corpus(root_of(args))
-
-
-def root_of(args: argparse.Namespace) -> Path:
-    """The corpus root: --root, else found from the first PATH argument or the current dir."""
-    if args.root is not None:
-        return args.root
-    paths = getattr(args, "paths", None)
-    start = paths[0] if paths else Path.cwd()
-    return find_root(start if start.is_dir() else start.parent)
-
-
-def _add_jobs(parser: argparse.ArgumentParser) -> None:
-    cores = usable_cores()
-    parser.add_argument(
-        "--jobs",
-        type=_positive_int,
-        default=cores,
-        metavar="N",
-        help=f"worker processes for checking documents (default: the {cores} usable core(s)); "
-        "the output is the same for any N",
-    )
-
-
-def usable_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-def _positive_int(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {value!r}")
-    return int(value)
+    return Corpus(arguments.root_of(args))
 
 
 def _validate(args: argparse.Namespace) -> int:
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         raise UsageError(f"no such file or directory: {', '.join(missing)}")
-    report = validate_root(root_of(args), args.paths, args.jobs)
+    report = validate_root(arguments.root_of(args), args.paths, args.jobs)
     sys.stdout.write(render(report.problems, args.format, report.summary()))
     if args.format != "json":
         verdict = (
@@ -315,13 +261,13 @@ def _validate(args: argparse.Namespace) -> int:
 def _stats(args: argparse.Namespace) -> int:
     import json
 
-    from tsr_news.loader import Corpus
-    from tsr_news.stats import consistency_report, render_text
+    from tsr_news.annotators.stats import consistency_report, render_text
+    from tsr_news.corpus.loader import Corpus
 
     invalid = []
 
     def valid_documents():
-        for loaded in Corpus(root_of(args)).documents():
+        for loaded in Corpus(arguments.root_of(args)).documents():
             if loaded.document is None:
                 invalid.append(loaded.doc_id)
             else:
@@ -342,17 +288,17 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def _guidelines(args: argparse.Namespace) -> int:
-    from tsr_news import guidelines
-    from tsr_news.schemas import taxonomy
+    from tsr_news.annotators import guidelines
+    from tsr_news.scheme.schemas import taxonomy
 
-    path = root_of(args) / "annotations" / "GUIDELINES.md"
+    path = arguments.root_of(args) / "annotations" / "GUIDELINES.md"
     tables = guidelines.label_tables(taxonomy())
     return _regenerate_block(path, guidelines.BLOCK, tables, args.check, "guidelines")
 
 
 def _regenerate_block(path: Path, block: str, content: str, check: bool, command: str) -> int:
     """Rewrite (or, with `check`, compare) a generated block of a Markdown file."""
-    from tsr_news import markers
+    from tsr_news.common import markers
 
     if not path.is_file():
         raise UsageError(f"{path} does not exist")
@@ -372,7 +318,7 @@ def _regenerate_block(path: Path, block: str, content: str, check: bool, command
 def _agreement(args: argparse.Namespace) -> int:
     import json
 
-    from tsr_news import agreement
+    from tsr_news.annotators import agreement
 
     documents = _corpus(args).valid_documents(args.doc_ids or None)
     try:
@@ -388,7 +334,7 @@ def _agreement(args: argparse.Namespace) -> int:
 
 
 def _adjudicate(args: argparse.Namespace) -> int:
-    from tsr_news.adjudicate import AdjudicationError, adjudicate
+    from tsr_news.annotators.adjudicate import AdjudicationError, adjudicate
 
     corpus = _corpus(args)
     try:
@@ -416,7 +362,7 @@ def _adjudicate(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from tsr_news import show
+    from tsr_news.annotators import show
 
     if args.all == (args.doc_id is not None):
         raise UsageError("show takes either DOC_ID or --all")
@@ -436,15 +382,15 @@ def _show(args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(page)
     else:
-        from tsr_news.atomic import write_text
+        from tsr_news.common.atomic import write_text
 
         write_text(args.out, page)
     return EXIT_OK
 
 
 def _split(args: argparse.Namespace) -> int:
-    from tsr_news.layout import DOC_ID
-    from tsr_news.splits import assign_split
+    from tsr_news.corpus.layout import DOC_ID
+    from tsr_news.corpus.splits import assign_split
 
     if not DOC_ID.fullmatch(args.story_cluster):
         raise UsageError(f"{args.story_cluster!r} is not a valid story cluster id")
@@ -455,7 +401,7 @@ def _split(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from tsr_news.release.build import InvalidCorpus, build
 
-    root = root_of(args)
+    root = arguments.root_of(args)
     out = args.out if args.out is not None else root / "build"
     try:
         release = build(root, out, withhold_text=args.withhold_text, jobs=args.jobs)
@@ -509,10 +455,10 @@ def _rehydrate(args: argparse.Namespace) -> int:
 
 
 def _datasheet(args: argparse.Namespace) -> int:
-    from tsr_news.datasheet import BLOCK, DATASHEET, Statistics
-    from tsr_news.loader import Corpus
+    from tsr_news.corpus.loader import Corpus
+    from tsr_news.release.datasheet import BLOCK, DATASHEET, Statistics
 
-    root = root_of(args)
+    root = arguments.root_of(args)
     report = validate_root(root)
     if not report.valid:
         sys.stdout.write(render(report.problems, "text", {}))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tsr_news import atomic
+from tsr_news.common import atomic
 
 
 class MissingMarkers(Exception):

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from tsr_news.problems import Problem
-from tsr_news.schemas import ANNOTATION_SCHEMA, META_SCHEMA, load_schema
+from tsr_news.checks.problems import Problem
+from tsr_news.scheme.schemas import ANNOTATION_SCHEMA, META_SCHEMA, load_schema
 
 DOC_ID = re.compile(load_schema(META_SCHEMA)["$defs"]["id"]["pattern"])
 ANNOTATOR_ID = re.compile(load_schema(ANNOTATION_SCHEMA)["$defs"]["annotator_id"]["pattern"])

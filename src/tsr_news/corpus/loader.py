@@ -27,22 +27,30 @@ from typing import NamedTuple, TypeVar
 
 import orjson
 
-from tsr_news import checks, fingerprints, schemaerrors
-from tsr_news.explainer import explain
-from tsr_news.fingerprints import Fingerprint
-from tsr_news.interrupt import leave_stopping_to_parent, signals_held
-from tsr_news.jsonpointer import line_of, pointer
-from tsr_news.layout import GOLD, META, TEXT, Inventory, Layout, scan
-from tsr_news.model import AnnotationFile, Document, DocumentMeta, from_json, human_annotators
-from tsr_news.prefetch import Prefetcher
-from tsr_news.problems import Problem
-from tsr_news.schemas import (
+from tsr_news.checks import schemaerrors
+from tsr_news.checks import semantic as checks
+from tsr_news.checks.explainer import explain
+from tsr_news.checks.jsonpointer import line_of, pointer
+from tsr_news.checks.problems import Problem
+from tsr_news.common.interrupt import leave_stopping_to_parent, signals_held
+from tsr_news.corpus import fingerprints
+from tsr_news.corpus.fingerprints import Fingerprint
+from tsr_news.corpus.layout import GOLD, META, TEXT, Inventory, Layout, scan
+from tsr_news.corpus.prefetch import Prefetcher
+from tsr_news.corpus.splits import StorySplits
+from tsr_news.scheme.model import (
+    AnnotationFile,
+    Document,
+    DocumentMeta,
+    from_json,
+    human_annotators,
+)
+from tsr_news.scheme.schemas import (
     ANNOTATION_SCHEMA,
     META_SCHEMA,
     fast_validator,
     taxonomy,
 )
-from tsr_news.splits import StorySplits
 
 UTF8_BOM = b"\xef\xbb\xbf"
 R = TypeVar("R")

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tsr_news.layout import Inventory
+    from tsr_news.corpus.layout import Inventory
 
 RULE = "tsr-news/split/v1:"
 BOUNDS = (("train", 0.8), ("validation", 0.9), ("test", 1.0))

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tsr_news.layout import META_SUFFIX, Layout, doc_id_of, scan, scan_documents
-from tsr_news.loader import Corpus, LoadedDocument
-from tsr_news.problems import Problem
+from tsr_news.checks.problems import Problem
+from tsr_news.corpus.layout import META_SUFFIX, Layout, doc_id_of, scan, scan_documents
+from tsr_news.corpus.loader import Corpus, LoadedDocument
 
 
 @dataclass(frozen=True)

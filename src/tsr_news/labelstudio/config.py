@@ -22,7 +22,7 @@ from tsr_news.labelstudio.scheme import (
     links,
     part_caption,
 )
-from tsr_news.schemas import taxonomy
+from tsr_news.scheme.schemas import taxonomy
 
 # Distinct, readable highlight colours per Labels control (Label Studio needs some colour).
 _COLOURS = {NOISE: "#bdbdbd", ENTITY: "#90caf9", QUOTE: "#ffcc80", MEASURE: "#a5d6a7"}

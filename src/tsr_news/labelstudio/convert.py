@@ -41,7 +41,7 @@ from tsr_news.labelstudio.scheme import (
     attributes,
     links,
 )
-from tsr_news.model import LAYER_KINDS, AnnotationFile, Span
+from tsr_news.scheme.model import LAYER_KINDS, AnnotationFile, Span
 
 LABELS = {NOISE: None, ENTITY: None, QUOTE: QUOTE_PARTS, MEASURE: MEASURE_PARTS}
 KIND_OF = {NOISE: "noise", ENTITY: "entities", QUOTE: "quotes", MEASURE: "measures"}

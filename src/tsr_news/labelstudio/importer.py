@@ -21,12 +21,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tsr_news import atomic, checks
+from tsr_news.checks import semantic as checks
+from tsr_news.common import atomic
+from tsr_news.corpus.layout import ANNOTATOR_ID, DOC_ID, Layout
+from tsr_news.corpus.loader import check_annotation_data
 from tsr_news.labelstudio.convert import KIND_OF, Conversion, Provenance, from_results
 from tsr_news.labelstudio.scheme import attributes
-from tsr_news.layout import ANNOTATOR_ID, DOC_ID, Layout
-from tsr_news.loader import check_annotation_data
-from tsr_news.model import AnnotationFile
+from tsr_news.scheme.model import AnnotationFile
 
 
 @dataclass(frozen=True, order=True)

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from tsr_news.schemas import ANNOTATION_SCHEMA, load_schema, taxonomy
+from tsr_news.scheme.schemas import ANNOTATION_SCHEMA, load_schema, taxonomy
 
 TEXT = "text"  # the Text object's name; a task carries the raw text in data.text
 RELATIONS = "relations"

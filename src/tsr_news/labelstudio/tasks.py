@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from tsr_news.checks.problems import Problem
+from tsr_news.corpus.loader import Corpus
 from tsr_news.labelstudio.convert import to_results
-from tsr_news.loader import Corpus
-from tsr_news.problems import Problem
 
 GOLD = "gold"
 

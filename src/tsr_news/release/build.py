@@ -32,20 +32,20 @@ from functools import partial
 from pathlib import Path
 
 from tsr_news import __version__
-from tsr_news.datasheet import DATASHEET, Statistics
-from tsr_news.fingerprints import Fingerprint
-from tsr_news.loader import Corpus
-from tsr_news.problems import Problem
+from tsr_news.checks.problems import Problem
+from tsr_news.common.atomic import replace_directory
+from tsr_news.corpus.fingerprints import Fingerprint
+from tsr_news.corpus.loader import Corpus
 from tsr_news.release import croissant, inputs, part
-from tsr_news.release.atomic import replace_directory
 from tsr_news.release.card import DEFAULT_SHEET, write_card
+from tsr_news.release.datasheet import DATASHEET, Statistics
 from tsr_news.release.digest import ContentDigest
 from tsr_news.release.features import features, row_schemas
 from tsr_news.release.manifest import MANIFEST, source_of, write_manifest, write_sha256sums
 from tsr_news.release.parquet import ParquetFile, row_group_rows, shard_name
 from tsr_news.release.part import ReleaseBatch, checked_batch
 from tsr_news.release.rows import CONFIGS
-from tsr_news.schemas import taxonomy
+from tsr_news.scheme.schemas import taxonomy
 
 # Test hook: seconds to sleep after each Parquet file is complete, so a test can kill the
 # build mid-way and check that the previous release survives.

@@ -21,8 +21,9 @@ from pathlib import Path
 import yaml
 from datasets import Features
 
-from tsr_news import __version__, markers
-from tsr_news.datasheet import BLOCK, Statistics
+from tsr_news import __version__
+from tsr_news.common import markers
+from tsr_news.release.datasheet import BLOCK, Statistics
 from tsr_news.release.features import DEFAULT_CONFIG, features
 
 CARD = "README.md"

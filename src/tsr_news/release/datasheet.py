@@ -12,12 +12,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from tsr_news.agreement import AgreementTally
-from tsr_news.model import LABEL_FIELD, LABEL_INVENTORY, LAYER_KINDS
-from tsr_news.schemas import taxonomy
+from tsr_news.annotators.agreement import AgreementTally
+from tsr_news.scheme.model import LABEL_FIELD, LABEL_INVENTORY, LAYER_KINDS
+from tsr_news.scheme.schemas import taxonomy
 
 if TYPE_CHECKING:
-    from tsr_news.loader import LoadedDocument
+    from tsr_news.corpus.loader import LoadedDocument
 
 DATASHEET = "DATASHEET.md"
 BLOCK = "stats"

@@ -24,8 +24,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from datasets import Features
 
-from tsr_news.model import LABEL_FIELD, LAYER_KINDS
 from tsr_news.release.manifest import MANIFEST
+from tsr_news.scheme.model import LABEL_FIELD, LAYER_KINDS
 
 LEVELS = ("none", "patch", "minor", "major")
 

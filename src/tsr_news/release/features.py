@@ -20,7 +20,7 @@ from datasets import ClassLabel, Features, List, Value
 from tsr_news.release.arrow import Encoding, Labels, ListOf, Record, RowSchema
 from tsr_news.release.ner import tag_names
 from tsr_news.release.rows import ROW_CONFIGS
-from tsr_news.schemas import taxonomy
+from tsr_news.scheme.schemas import taxonomy
 
 DEFAULT_CONFIG = "documents"
 

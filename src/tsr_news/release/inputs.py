@@ -31,11 +31,12 @@ import datasets
 import pyarrow
 
 import tsr_news
-from tsr_news import atomic, fingerprints
-from tsr_news.fingerprints import Fingerprint
-from tsr_news.loader import Corpus
+from tsr_news.common import atomic
+from tsr_news.corpus import fingerprints
+from tsr_news.corpus.fingerprints import Fingerprint
+from tsr_news.corpus.loader import Corpus
 from tsr_news.release.manifest import MANIFEST
-from tsr_news.schemas import schema_dir
+from tsr_news.scheme.schemas import schema_dir
 
 HEADER = "tsr-news build inputs, format 2\n"
 

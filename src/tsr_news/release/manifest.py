@@ -18,7 +18,7 @@ import datasets
 import pyarrow
 
 import tsr_news
-from tsr_news.datasheet import Statistics
+from tsr_news.release.datasheet import Statistics
 from tsr_news.release.digest import ContentDigest
 
 MANIFEST = "manifest.json"

@@ -19,10 +19,10 @@ from functools import cache
 import numpy as np
 import pyarrow as pa
 
-from tsr_news.loader import LoadedDocument
+from tsr_news.corpus.loader import LoadedDocument
 from tsr_news.release.rows import gold_items, gold_layers
 from tsr_news.release.tokenize import tokens
-from tsr_news.schemas import taxonomy
+from tsr_news.scheme.schemas import taxonomy
 
 BEGIN, INSIDE, OUTSIDE = "B-", "I-", "O"
 

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from tsr_news.datasheet import Statistics
-from tsr_news.fingerprints import Fingerprint
-from tsr_news.loader import LoadedDocument
-from tsr_news.problems import Problem
+from tsr_news.checks.problems import Problem
+from tsr_news.corpus.fingerprints import Fingerprint
+from tsr_news.corpus.loader import LoadedDocument
 from tsr_news.release import ner
 from tsr_news.release.arrow import RowSchema, table
+from tsr_news.release.datasheet import Statistics
 from tsr_news.release.digest import ContentDigest
 from tsr_news.release.rows import ROW_CONFIGS, rows
 from tsr_news.release.withhold import withhold

@@ -32,8 +32,7 @@ import pyarrow.parquet as pq
 from datasets import ClassLabel, Features, List
 
 from tsr_news import __version__
-from tsr_news.loader import LoadedDocument
-from tsr_news.model import ITEM_TYPES, AnnotationFile, DocumentMeta, Layer, from_json, to_json
+from tsr_news.corpus.loader import LoadedDocument
 from tsr_news.release import part
 from tsr_news.release.build import Provenance, Release, write_release
 from tsr_news.release.card import CARD, datasheet_of
@@ -42,7 +41,15 @@ from tsr_news.release.features import row_schemas
 from tsr_news.release.manifest import MANIFEST, sha256_file
 from tsr_news.release.part import ReleaseBatch, release_batch
 from tsr_news.release.withhold import fill_spans
-from tsr_news.schemas import META_SCHEMA, load_schema
+from tsr_news.scheme.model import (
+    ITEM_TYPES,
+    AnnotationFile,
+    DocumentMeta,
+    Layer,
+    from_json,
+    to_json,
+)
+from tsr_news.scheme.schemas import META_SCHEMA, load_schema
 
 UNRECORDED = "unrecorded"
 GOLD_ORIGIN = "human"

@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tsr_news.model import LAYER_KINDS
+from tsr_news.scheme.model import LAYER_KINDS
 
 if TYPE_CHECKING:
-    from tsr_news.loader import LoadedDocument
+    from tsr_news.corpus.loader import LoadedDocument
 
 # the configs made row by row here; `ner` is made a batch of documents at a time (`ner.py`)
 ROW_CONFIGS = ("documents", "entities", "quotes", "measures")

@@ -27,10 +27,11 @@ def schema_dir() -> Path:
     A wheel carries `tsr_news/schema/` (see pyproject's force-include); an editable install
     runs from `src/`, two levels below the repository's top-level `schema/`.
     """
-    packaged = Path(__file__).parent / "schema"
+    package = Path(__file__).resolve().parents[1]  # this module is tsr_news/scheme/schemas.py
+    packaged = package / "schema"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "schema"
+    return package.parents[1] / "schema"
 
 
 @cache

@@ -1,0 +1,2 @@
+"""What the corpus's data means: the JSON Schemas and the taxonomy (`schemas`), and the
+typed objects a valid file becomes (`model`)."""
