@@ -2,6 +2,7 @@
 
 from tsr_news.corpus.loader import Corpus
 from tsr_news.release.datasheet import Statistics
+from tsr_news.release.layers import release_layer
 
 
 def test_datasheet_reports_agreement_once_two_humans_annotated_a_document(corpus):
@@ -13,7 +14,7 @@ def test_datasheet_reports_agreement_once_two_humans_annotated_a_document(corpus
     def block(root):
         statistics = Statistics()
         for loaded in Corpus(root).documents():
-            statistics.add(loaded)
+            statistics.add(loaded, release_layer(loaded, ()))
         return statistics.render()
 
     text = block(corpus)

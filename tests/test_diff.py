@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from tsr_news.release.build import build
@@ -67,6 +68,7 @@ def test_moving_a_document_between_splits_requires_a_major_version(tmp_path, cor
 
 def test_annotation_counts_per_layer_and_label_are_reported(tmp_path, corpus, cli):
     (corpus / "annotations" / "doc-alpha.json").unlink()
+    shutil.rmtree(corpus / "annotations" / "layers")  # no annotations at all
     old = build(corpus, tmp_path / "old").path
     new = build(FIXTURE_CORPUS, tmp_path / "new").path
 
@@ -75,3 +77,29 @@ def test_annotation_counts_per_layer_and_label_are_reported(tmp_path, corpus, cl
     assert "entities PERSON: 0 -> 1 (+1)" in run.out
     assert "annotation layers added: doc-alpha" in run.out
     assert "changed: doc-alpha" in run.out
+    assert "release layer: doc-alpha none -> gold (human)" in run.out
+
+
+def test_gold_replacing_a_human_layer_is_a_minor_change(tmp_path, corpus, cli):
+    (corpus / "annotations" / "doc-alpha.json").unlink()
+    old = build(corpus, tmp_path / "old").path  # doc-alpha is released from ann1, its human layer
+    new = build(FIXTURE_CORPUS, tmp_path / "new").path
+
+    assert cli("diff", old, with_version(new, "0.1.1")).exit_code == 1
+    run = cli("diff", old, with_version(new, "0.2.0"))
+    assert run.exit_code == 0, run.out
+    assert "release layer: doc-alpha ann1 (human) -> gold (human)" in run.out
+    assert "changes require a minor bump" in run.out
+
+
+def test_a_config_removed_requires_a_major_version_and_one_added_a_minor(tmp_path, corpus, cli):
+    old = build(corpus, tmp_path / "old").path
+    new = build(corpus, tmp_path / "new").path
+    shutil.rmtree(new / "data" / "layers")
+    run = cli("diff", old, with_version(new, "0.2.0"))
+    assert run.exit_code == 1
+    assert "config removed: layers" in run.out
+    assert cli("diff", old, with_version(new, "1.0.0")).exit_code == 0
+
+    run = cli("diff", new, with_version(old, "1.1.0"))
+    assert "config added: layers" in run.out and "require a minor bump" in run.out

@@ -29,7 +29,8 @@ datasets.disable_progress_bars()
 CORPORA = {"repo": REPO, "fixture": FIXTURE_CORPUS}
 TEXT_KEYS = ("text", "tokens")  # the only columns that copy the article text
 # Kept on purpose: a headline identifies the article a user must obtain to rehydrate.
-KEPT_STRINGS = ("title",)
+# Kept by decision: the short strings annotators write (names of speakers, actors, targets).
+KEPT_STRINGS = ("title", "speaker_text", "actor_text", "target_text")
 LONG = 20  # characters: longer than any name; a longer string found in a text is a copy of it
 
 

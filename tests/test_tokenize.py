@@ -18,8 +18,10 @@ from hypothesis import strategies as st
 
 from tsr_news.corpus.loader import LoadedDocument
 from tsr_news.release.features import features
+from tsr_news.release.layers import GOLD, SourcedLayer
 from tsr_news.release.ner import _offsets, bio_spans, ner_table, tag_names
 from tsr_news.release.tokenize import TOKEN, tokenize, tokens
+from tsr_news.scheme.schemas import taxonomy
 
 # word characters of several kinds (letters, accented, CJK, digits of other scripts, a
 # superscript two, a Roman numeral, the underscore), white space Python's `\s` knows
@@ -93,12 +95,16 @@ def test_left_out_spans_drop_their_tokens_and_cut_the_words_at_their_ends():
     assert tokenize("abcdef gh", left_out=[(2, 4)]) == [(0, 2), (4, 6), (7, 9)]
 
 
-def document(doc_id: str, text: str, entities=None, noise=()) -> LoadedDocument:
-    layers = {"noise": {"items": [{"start": a, "end": b} for a, b in noise]}}
+def document(
+    doc_id: str, text: str, entities=None, noise=()
+) -> tuple[LoadedDocument, SourcedLayer]:
+    """A document with its gold as its release layer, as `ner_table` takes them."""
+    layers = {"noise": {"origin": "human", "items": [{"start": a, "end": b} for a, b in noise]}}
     if entities is not None:
         items = [{"start": a, "end": b, "label": label} for a, b, label in entities]
-        layers["entities"] = {"items": items}
-    return LoadedDocument(doc_id, [], 3, meta={}, text=text, gold={"layers": layers})
+        layers["entities"] = {"origin": "human", "items": items}
+    gold = {"layers": layers}
+    return LoadedDocument(doc_id, [], 3, meta={}, text=text, gold=gold), SourcedLayer(GOLD, gold)
 
 
 # two documents: the first with emoji before and inside entities, its entities out of text
@@ -129,7 +135,14 @@ def test_ner_rows_decode_back_to_the_entities_outside_noise():
     assert "PHOTO" not in first["tokens"] and first["tokens"][-1] == "."
     decoded = bio_spans(spans, [tag_names()[t] for t in first["ner_tags"]])
     assert decoded == sorted(ENTITIES)
-    assert second == {"doc_id": "doc-b", "tokens": ["Nothing", "here", "."], "ner_tags": [0] * 3}
+    human = taxonomy()["origin"].values.index("human")
+    assert second == {
+        "doc_id": "doc-b",
+        "layer": "gold",
+        "origin": human,
+        "tokens": ["Nothing", "here", "."],
+        "ner_tags": [0] * 3,
+    }
 
 
 def test_ner_rows_have_the_arrow_types_of_the_ner_features():

@@ -133,8 +133,11 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--withhold-text",
         action="store_true",
-        help="leave out the copyrighted article text (and every copy of it: span texts, NER "
-        "tokens), keeping offsets and text hashes; writes tsr-news-X.Y.Z-withheld/",
+        help="leave out the copyrighted article text: empties "
+        "documents.text, the text of every span in every config and every ner token; keeps "
+        "offsets, text hashes, labels, layer and origin, the metadata with the titles, and the "
+        "short strings annotators write (speaker_text, actor_text, target_text, ref, norm); "
+        "writes tsr-news-X.Y.Z-withheld/",
     )
     arguments.add_jobs(build)
     build.set_defaults(run=_build)
@@ -293,22 +296,29 @@ def _guidelines(args: argparse.Namespace) -> int:
 
     path = arguments.root_of(args) / "annotations" / "GUIDELINES.md"
     tables = guidelines.label_tables(taxonomy())
-    return _regenerate_block(path, guidelines.BLOCK, tables, args.check, "guidelines")
+    return _regenerate_blocks(path, {guidelines.BLOCK: tables}, args.check, "guidelines")
 
 
-def _regenerate_block(path: Path, block: str, content: str, check: bool, command: str) -> int:
-    """Rewrite (or, with `check`, compare) a generated block of a Markdown file."""
+def _regenerate_blocks(path: Path, blocks: dict[str, str], check: bool, command: str) -> int:
+    """Rewrite (or, with `check`, compare) the generated blocks of a Markdown file."""
     from tsr_news.common import markers
 
     if not path.is_file():
         raise UsageError(f"{path} does not exist")
     try:
         if check:
-            if markers.is_current(path, block, content):
+            stale = [
+                name for name, text in blocks.items() if not markers.is_current(path, {name: text})
+            ]
+            if not stale:
                 return EXIT_OK
-            print(f"{path}: the generated block is stale; run tsr-news {command}", file=sys.stderr)
+            print(
+                f"{path}: the generated block(s) {', '.join(stale)} are stale (they no longer "
+                f"say what the corpus holds); run tsr-news {command}",
+                file=sys.stderr,
+            )
             return EXIT_INVALID
-        changed = markers.write_block(path, block, content)
+        changed = markers.write_blocks(path, blocks)
     except markers.MissingMarkers as error:
         raise UsageError(f"{path}: {error}") from None
     print(f"{path}: {'updated' if changed else 'already current'}", file=sys.stderr)
@@ -400,11 +410,14 @@ def _split(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     from tsr_news.release.build import InvalidCorpus, build
+    from tsr_news.release.settings import BadSettings
 
     root = arguments.root_of(args)
     out = args.out if args.out is not None else root / "build"
     try:
         release = build(root, out, withhold_text=args.withhold_text, jobs=args.jobs)
+    except BadSettings as error:
+        raise UsageError(str(error)) from None
     except InvalidCorpus as invalid:
         sys.stdout.write(render(invalid.problems, "text", {}))
         print(
@@ -456,17 +469,28 @@ def _rehydrate(args: argparse.Namespace) -> int:
 
 def _datasheet(args: argparse.Namespace) -> int:
     from tsr_news.corpus.loader import Corpus
-    from tsr_news.release.datasheet import BLOCK, DATASHEET, Statistics
+    from tsr_news.release.datasheet import DATASHEET, Statistics
+    from tsr_news.release.layers import release_layer
 
     root = arguments.root_of(args)
+    fallback = _release_settings(root).fallback_layers
     report = validate_root(root)
     if not report.valid:
         sys.stdout.write(render(report.problems, "text", {}))
         return EXIT_INVALID
     statistics = Statistics()
     for loaded in Corpus(root).documents():
-        statistics.add(loaded)
-    return _regenerate_block(root / DATASHEET, BLOCK, statistics.render(), args.check, "datasheet")
+        statistics.add(loaded, release_layer(loaded, fallback))
+    return _regenerate_blocks(root / DATASHEET, statistics.blocks(), args.check, "datasheet")
+
+
+def _release_settings(root: Path):
+    from tsr_news.release.settings import BadSettings, read_settings
+
+    try:
+        return read_settings(root)
+    except BadSettings as error:
+        raise UsageError(str(error)) from None
 
 
 def _diff(args: argparse.Namespace) -> int:

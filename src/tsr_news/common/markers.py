@@ -35,15 +35,22 @@ def replace_block(text: str, name: str, content: str) -> str:
     return f"{head}{begin}\n{content.rstrip()}\n{end}{tail}"
 
 
-def is_current(path: Path, name: str, content: str) -> bool:
-    text = path.read_text(encoding="utf-8")
-    return replace_block(text, name, content) == text
+def replace_blocks(text: str, blocks: dict[str, str]) -> str:
+    """`text` with each block `name` of `blocks` replaced by its content."""
+    for name, content in blocks.items():
+        text = replace_block(text, name, content)
+    return text
 
 
-def write_block(path: Path, name: str, content: str) -> bool:
-    """Rewrite the block in place, atomically; return whether anything changed."""
+def is_current(path: Path, blocks: dict[str, str]) -> bool:
     text = path.read_text(encoding="utf-8")
-    updated = replace_block(text, name, content)
+    return replace_blocks(text, blocks) == text
+
+
+def write_blocks(path: Path, blocks: dict[str, str]) -> bool:
+    """Rewrite the blocks in place, atomically; return whether anything changed."""
+    text = path.read_text(encoding="utf-8")
+    updated = replace_blocks(text, blocks)
     if updated == text:
         return False
     atomic.write_text(path, updated)

@@ -41,10 +41,17 @@ from tsr_news.release.card import DEFAULT_SHEET, write_card
 from tsr_news.release.datasheet import DATASHEET, Statistics
 from tsr_news.release.digest import ContentDigest
 from tsr_news.release.features import features, row_schemas
-from tsr_news.release.manifest import MANIFEST, source_of, write_manifest, write_sha256sums
+from tsr_news.release.manifest import (
+    MANIFEST,
+    Provenance,
+    source_of,
+    write_manifest,
+    write_sha256sums,
+)
 from tsr_news.release.parquet import ParquetFile, row_group_rows, shard_name
 from tsr_news.release.part import ReleaseBatch, checked_batch
 from tsr_news.release.rows import CONFIGS
+from tsr_news.release.settings import read_settings
 from tsr_news.scheme.schemas import taxonomy
 
 # Test hook: seconds to sleep after each Parquet file is complete, so a test can kill the
@@ -69,19 +76,6 @@ class Release:
     current: bool = False  # the release was already built from these very inputs
 
 
-@dataclass(frozen=True)
-class Provenance:
-    """What a release says about its origin that the documents do not: the corpus's git
-    commit (manifest `source`), the datasheet prose of the card, and the inter-annotator
-    agreement (computed from annotator layers, which a release does not carry). `build` reads
-    them from the corpus root (agreement None: measured while writing); `rehydrate` from the
-    withheld release, which has no corpus root."""
-
-    source: dict | None
-    datasheet: str
-    agreement: dict | None = None
-
-
 def release_name(withheld: bool = False) -> str:
     """`tsr-news-X.Y.Z`, or `tsr-news-X.Y.Z-withheld` without the text: `datasets` caches a
     local dataset by its folder name, so the two kinds must never share one."""
@@ -91,12 +85,14 @@ def release_name(withheld: bool = False) -> str:
 def build(root: Path, out: Path, withhold_text: bool = False, jobs: int = 1) -> Release:
     """Check the corpus at `root` and compile it to `out/tsr-news-X.Y.Z[-withheld]/`, in one
     pass on `jobs` processes (the bytes are the same for any number). Raises InvalidCorpus,
-    with every problem, and writes nothing if the corpus is invalid."""
+    with every problem, and writes nothing if the corpus is invalid; BadSettings if its
+    release settings (`settings`) cannot be used."""
     corpus = Corpus(root, record_fingerprints=True)
     datasheet = root / DATASHEET
     provenance = Provenance(
         source=source_of(root),
         datasheet=datasheet.read_text(encoding="utf-8") if datasheet.is_file() else DEFAULT_SHEET,
+        fallback_layers=read_settings(root).fallback_layers,
     )
     target = out / release_name(withhold_text)
     settings = inputs.settings_digest({"withhold_text": withhold_text, **asdict(provenance)})
@@ -105,7 +101,12 @@ def build(root: Path, out: Path, withhold_text: bool = False, jobs: int = 1) -> 
     problems: list[Problem] = []
 
     def checked_batches(record: Callable[[list[Fingerprint]], None]) -> Iterator[ReleaseBatch]:
-        work = partial(checked_batch, schemas=row_schemas(), withhold_text=withhold_text)
+        work = partial(
+            checked_batch,
+            schemas=row_schemas(),
+            withhold_text=withhold_text,
+            fallback_layers=provenance.fallback_layers,
+        )
         for found, batch, read in corpus.map_batches(work, jobs=jobs, size=part.BATCH_DOCUMENTS):
             problems.extend(found)
             record(read)
@@ -161,7 +162,7 @@ def write_release(
         }
         write_card(tmp, splits, statistics, provenance.datasheet, withhold_text)
         croissant.write(tmp, splits)
-        write_manifest(tmp, provenance.source, digest, data_rows, statistics, withhold_text)
+        write_manifest(tmp, provenance, digest, data_rows, statistics, withhold_text)
         write_sha256sums(tmp)
     return Release(target, statistics.documents, data_rows)
 

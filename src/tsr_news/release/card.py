@@ -25,6 +25,8 @@ from tsr_news import __version__
 from tsr_news.common import markers
 from tsr_news.release.datasheet import BLOCK, Statistics
 from tsr_news.release.features import DEFAULT_CONFIG, features
+from tsr_news.release.layers import RULE as RELEASE_LAYER_RULE
+from tsr_news.release.withhold import WITHHELD_FIELDS
 
 CARD = "README.md"
 # The card's prose for a corpus without a DATASHEET.md: the statistics alone.
@@ -33,8 +35,8 @@ SIZE_CATEGORIES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"
 LICENSE_DETAILS = (
     "Mixed rights. The article texts are copyrighted news: the rights holders are named per "
     "document in the `rights` field, and the corpus holds no licence from any of them; the "
-    "texts are included for non-commercial research on the text only. The annotations, "
-    "metadata and code are the tsr-news project's, under the MIT licence."
+    "texts are included for non-commercial research on the text only. The annotations "
+    "and metadata are the tsr-news project's, under CC BY 4.0; its code is under the MIT licence."
 )
 
 
@@ -60,6 +62,26 @@ def size_category(documents: int) -> str:
     return next((name for bound, name in SIZE_CATEGORIES if documents < bound), "100K<n<1M")
 
 
+def annotations_creators(statistics: Statistics) -> list[str]:
+    """Who made the published annotations (every layer the release carries): people
+    (`expert-generated`), models (`machine-generated`), or nobody yet."""
+    origins = statistics.origins()
+    creators = [
+        name
+        for origin, name in (("human", "expert-generated"), ("prediction", "machine-generated"))
+        if origin in origins
+    ]
+    return creators or ["no-annotation"]
+
+
+def tasks(splits: dict) -> dict:
+    """The Hub's task fields for the configs present: named-entity recognition needs `ner`
+    (or `entities`); a release of documents alone claims no task."""
+    if not {"ner", "entities"} & set(splits):
+        return {}
+    return {"task_categories": ["token-classification"], "task_ids": ["named-entity-recognition"]}
+
+
 def front_matter(splits: dict[str, dict[str, dict]], statistics: Statistics) -> dict:
     """The card's YAML. `splits[config][split]` = {path, num_examples, num_bytes, download_size}."""
     return {
@@ -69,10 +91,9 @@ def front_matter(splits: dict[str, dict[str, dict]], statistics: Statistics) -> 
         "license_details": LICENSE_DETAILS,
         "language": ["en"],
         "multilinguality": "monolingual",
-        "task_categories": ["token-classification"],
-        "task_ids": ["named-entity-recognition"],
+        **tasks(splits),
         "size_categories": [size_category(statistics.documents)],
-        "annotations_creators": ["expert-generated" if statistics.annotated else "no-annotation"],
+        "annotations_creators": annotations_creators(statistics),
         "language_creators": ["found", "machine-generated"],
         "source_datasets": ["original"],
         "tags": ["news", "export-controls", "sanctions", "quotation-attribution", "policy"],
@@ -108,24 +129,34 @@ def front_matter(splits: dict[str, dict[str, dict]], statistics: Statistics) -> 
     }
 
 
-def _intro(withheld: bool) -> str:
-    """The card's prose before the datasheet: what the release is, how to load it, its
-    conventions, and for a withheld release, what is missing and how to restore it."""
+# The line that ends the card's intro: what follows is the datasheet (`datasheet_of`).
+DATASHEET_FOLLOWS = "<!-- tsr-news: the datasheet follows -->"
+
+
+def _intro(statistics: Statistics, configs: list[str], withheld: bool) -> str:
+    """The card's prose before the datasheet: what the labels are (first), what the release
+    is, how to load it, its conventions, and for a withheld release, what is missing and how
+    to restore it."""
     name = f"tsr-news-{__version__}"
     path = f"path/to/{name}-withheld" if withheld else f"path/to/{name}"
     note = (
         f"""
 **Text withheld.** This release (`{name}-withheld`; `manifest.json` has `"text_withheld":
-true`) leaves out the copyrighted article text: `documents.text`, the `text` of every span
-(in every config) and the `ner` tokens are empty strings. Offsets, `text_sha256` and
-everything else are as in the full release. With your own copies of the raw articles
-(`<doc_id>.txt`, byte for byte as published: each is checked against `text_sha256`),
-`tsr-news rehydrate {path} --raw DIR` writes the full release `{name}`.
+true`) leaves out the copyrighted article text: {WITHHELD_FIELDS}. Everything else is kept
+as in the full release: offsets, `text_sha256`, labels, ids, `layer` and `origin`, the
+metadata with the titles (with the URL, publisher and date they are how you find the
+articles), and the short strings annotators write themselves (`speaker_text`, `actor_text`,
+`target_text`, entity `ref` and `norm`): names, not the articles' text. With your own copies
+of the raw articles (`<doc_id>.txt`, byte for byte as published: each is checked against
+`text_sha256`), `tsr-news rehydrate {path} --raw DIR` writes the full release `{name}`.
 """
         if withheld
         else ""
     )
+    present = ", ".join(f"`{config}`" for config in configs)
     return f"""# Tech Self-Reliance News (tsr-news) {__version__}
+
+**What the labels are.** {statistics.labels_statement()}
 
 English news articles on technology self-reliance, export controls and sanctions, with
 stand-off annotations (page noise, named entities, quotes with speaker attribution, policy
@@ -138,33 +169,51 @@ measures). Built by `tsr-news build`; `manifest.json` records the source and too
 import datasets
 docs = datasets.load_dataset("{path}")              # documents
 entities = datasets.load_dataset("{path}", "entities")
+origin = entities["train"].features["origin"]
+human = entities["train"].filter(lambda row: origin.int2str(row["origin"]) == "human")
 ```
 
-Configs: `documents` (default; one row per article: metadata, text, `text_sha256`,
-`annotated_layers` and the gold layers as nested lists), `entities`, `quotes`, `measures`
-(one row per annotation, with the referenced entities' `ref`s joined in) and `ner` (tokens
-and BIO `ner_tags` for documents whose gold has an entities layer; noise left out). A config
-or split without rows is left out of the release (`datasets` cannot load an empty split):
-until gold annotations exist, only `documents` is present.
+This release has the configs {present}. `documents` (default) has one row per article:
+metadata, text, `text_sha256` and its release layer's annotations as nested lists;
+`entities`, `quotes`, `measures` have one row per annotation of the release layers (with the
+referenced entities' `ref`s joined in), `ner` tokens and BIO `ner_tags` for documents whose
+release layer has entities (noise left out), and `layers` one row per document and annotation
+file (gold, every human annotator, every prediction layer), for studying disagreement. A
+config or split without rows is left out (`datasets` cannot load an empty split).
+
+**Where each row comes from.** Each document's *release layer*: {RELEASE_LAYER_RULE}
+(`manifest.json`, `release_layers`). Every row says which file it came from, `layer` (`gold`
+or the annotator id), and `origin` (`human` or `prediction`, a model's or an AI's work not
+reviewed by a person); `layer_sources` names the annotator and model of each layer kind.
 
 Conventions: offsets are Python code points (Unicode scalar values), `end` exclusive, and
 `text[start:end]` is the span's `text`. Every field whose values come from the annotation
 taxonomy is a `ClassLabel` (names in taxonomy order; use `features[...].int2str`); an absent
 optional attribute is null. The NER tokens are runs of word characters or single other
 non-space characters, cut at every entity boundary (`tsr_news.release.tokenize`).
+
+{DATASHEET_FOLLOWS}
 """
 
 
-def body(statistics: Statistics, datasheet: str, withheld: bool) -> str:
-    """The card's prose: the intro, then `datasheet` with its statistics block re-rendered."""
-    sheet = markers.replace_block(datasheet, BLOCK, statistics.render())
-    return f"{_intro(withheld)}\n{sheet}"
+def body(statistics: Statistics, configs: list[str], datasheet: str, withheld: bool) -> str:
+    """The card's prose: the intro, then `datasheet` with its generated blocks re-rendered
+    (a datasheet without some of them, such as `DEFAULT_SHEET`, keeps what it has)."""
+    blocks = {
+        name: text for name, text in statistics.blocks().items() if _has_block(datasheet, name)
+    }
+    sheet = markers.replace_blocks(datasheet, blocks)
+    return f"{_intro(statistics, configs, withheld)}\n{sheet}"
 
 
-def datasheet_of(card: str, withheld: bool) -> str:
+def _has_block(text: str, name: str) -> bool:
+    return markers.empty_block(name).split("\n")[0] in text
+
+
+def datasheet_of(card: str) -> str:
     """The datasheet text a card was written from (the inverse of `body`'s layout)."""
-    head = f"---\n\n{_intro(withheld)}\n"
-    if head not in card:
+    head = f"\n{DATASHEET_FOLLOWS}\n\n"
+    if not card.startswith("---\n") or head not in card:
         raise ValueError("the card's prose does not start as this version of tsr-news writes it")
     return card.split(head, 1)[1]
 
@@ -175,5 +224,5 @@ def write_card(
     meta = yaml.safe_dump(
         front_matter(splits, statistics), sort_keys=False, allow_unicode=True, width=100
     )
-    text = f"---\n{meta}---\n\n{body(statistics, datasheet, withheld)}"
+    text = f"---\n{meta}---\n\n{body(statistics, list(splits), datasheet, withheld)}"
     (release / CARD).write_text(text, encoding="utf-8")

@@ -1,9 +1,11 @@
 """The datasheet's statistics: counted from the corpus, written between markers in DATASHEET.md.
 
-`DATASHEET.md` is prose written by people, with one generated block (`markers`, block
-"stats"). `tsr-news datasheet` rewrites only that block, and `--check` reports a stale block
-without writing, so a test can keep the committed datasheet true. The release card
-renders the same block (`Statistics.render`) so card and datasheet never disagree.
+`DATASHEET.md` is prose written by people, with two generated blocks (`markers`): "state", the
+sentences that state a fact about the corpus as it stands (which labels exist and whose they
+are, the splits, the size), and "stats", the counts. Such a fact is never written by hand, so
+it cannot go stale: `tsr-news datasheet` rewrites only the blocks, and `--check` reports a
+stale one without writing, so a test keeps the committed datasheet true. The release card
+renders the same blocks (`Statistics.blocks`) so card and datasheet never disagree.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from tsr_news.annotators.agreement import AgreementTally
+from tsr_news.release.layers import GOLD, SourcedLayer, all_layers
 from tsr_news.scheme.model import LABEL_FIELD, LABEL_INVENTORY, LAYER_KINDS
 from tsr_news.scheme.schemas import taxonomy
 
@@ -20,28 +23,37 @@ if TYPE_CHECKING:
     from tsr_news.corpus.loader import LoadedDocument
 
 DATASHEET = "DATASHEET.md"
-BLOCK = "stats"
+BLOCK = "stats"  # the counts and the agreement figures
+STATE = "state"  # the sentences that say what the corpus and its release hold now
+BLOCKS = (STATE, BLOCK)
+HUMAN = "human"
 
 
 @dataclass
 class Statistics:
-    """Counts over a corpus, fed one valid document at a time."""
+    """Counts over a corpus, fed one valid document (and its release layer) at a time."""
 
     documents: int = 0
-    annotated: int = 0
     by: dict[str, Counter] = field(
         default_factory=lambda: {
             k: Counter() for k in ("split", "publisher", "original_publisher", "text_condition")
         }
     )
-    items: dict[str, Counter] = field(default_factory=lambda: {k: Counter() for k in LAYER_KINDS})
+    clusters: dict[str, str] = field(default_factory=dict)  # story cluster -> its split
+    # documents per release layer, keyed (layer, origin); documents without one are not counted
+    released: Counter = field(default_factory=Counter)
+    # released items, keyed (kind, layer, origin of that kind, label)
+    items: Counter = field(default_factory=Counter)
+    # documents per annotation file of any kind (the `layers` config), keyed (layer, origin)
+    every_layer: Counter = field(default_factory=Counter)
+    models: dict[str, str] = field(default_factory=dict)  # prediction layer -> its model
     agreement: AgreementTally = field(default_factory=AgreementTally)
     _agreement_summary: dict | None = None
 
     @property
     def agreement_summary(self) -> dict:
         """The agreement figures: measured from the documents added, unless given (a
-        rehydrated release restores them from its manifest, its documents having no layers)."""
+        rehydrated release restores them from its manifest)."""
         if self._agreement_summary is None:
             self._agreement_summary = self.agreement.summary()
         return self._agreement_summary
@@ -50,31 +62,118 @@ class Statistics:
     def agreement_summary(self, summary: dict) -> None:
         self._agreement_summary = summary
 
-    def add(self, document: LoadedDocument) -> None:
+    @property
+    def annotated(self) -> int:
+        """Documents released with annotations (from any layer)."""
+        return sum(self.released.values())
+
+    @property
+    def gold(self) -> int:
+        return self.released[GOLD, HUMAN]
+
+    def origins(self) -> set[str]:
+        """The origins of every annotation file a release publishes (`layers` config)."""
+        return {origin for _, origin in self.every_layer}
+
+    def add(self, document: LoadedDocument, released: SourcedLayer | None) -> None:
         """Count one valid document (from its JSON values: no typed model needed)."""
         self.documents += 1
         self.agreement.add(document)
         for name, counter in self.by.items():
             counter[document.meta.get(name)] += 1
-        if document.gold is not None:
-            self.annotated += 1
-            for kind, layer in document.gold["layers"].items():
-                field_name = LABEL_FIELD[kind]
-                self.items[kind].update(item[field_name] for item in layer["items"])
+        self.clusters[document.meta["story_cluster"]] = document.meta["split"]
+        for layer in all_layers(document):
+            self.every_layer[layer.name, layer.origin] += 1
+            for source in layer.sources():
+                if source["model"] is not None:
+                    self.models.setdefault(layer.name, source["model"])
+        if released is None:
+            return
+        self.released[released.name, released.origin] += 1
+        for kind in released.kinds():
+            origin, label_field = released.kind_origin(kind), LABEL_FIELD[kind]
+            self.items.update(
+                (kind, released.name, origin, item[label_field]) for item in released.items(kind)
+            )
 
     def merge(self, other: Statistics) -> None:
         """Add the counts of `other` (of other documents, counted in another process)."""
         self.documents += other.documents
-        self.annotated += other.annotated
         for name, counter in other.by.items():
             self.by[name].update(counter)
-        for kind, counter in other.items.items():
-            self.items[kind].update(counter)
+        self.clusters.update(other.clusters)
+        self.released.update(other.released)
+        self.items.update(other.items)
+        self.every_layer.update(other.every_layer)
+        for name, model in other.models.items():
+            self.models.setdefault(name, model)
         self.agreement.merge(other.agreement)
+
+    def labels_statement(self) -> str:
+        """One sentence saying what the released labels are, for the card's first lines and
+        the datasheet: how many documents have human gold, and what the others carry."""
+        n = self.documents
+        parts = [f"{self.gold} of {n} documents have human gold (adjudicated annotations)"]
+        for (name, origin), count in sorted(self.released.items()):
+            if name == GOLD:
+                continue
+            if origin == HUMAN:
+                parts.append(
+                    f"{count} of {n} carry the single human layer `{name}` (not adjudicated)"
+                )
+            else:
+                model = self.models.get(name)
+                parts.append(
+                    f"{count} of {n} carry the machine-made layer `{name}`, not reviewed by a "
+                    f"person (origin: prediction{f'; model: {model}' if model else ''})"
+                )
+        if self.annotated < n:
+            parts.append(f"{n - self.annotated} of {n} have no annotations")
+        return "; ".join(parts) + "."
+
+    def splits_statement(self) -> str:
+        """Which splits the documents fall in, by story cluster."""
+        clusters = Counter(self.clusters.values())
+        splits = [s for s in taxonomy()["split"].values if self.by["split"][s]]
+        listed = ", ".join(
+            f"`{s}` ({self.by['split'][s]} documents, {clusters[s]} story clusters)" for s in splits
+        )
+        held_out = [s for s in splits if s != "train"]
+        tail = "" if held_out else "; there is no held-out data yet"
+        return (
+            f"The {len(self.clusters)} story clusters fall in {len(splits)} split(s): "
+            f"{listed}{tail}."
+        )
+
+    def render_state(self) -> str:
+        """The datasheet's `state` block: the facts about the corpus as it stands."""
+        condition = self.by["text_condition"]
+        return "\n".join(
+            [
+                "Generated by `tsr-news datasheet` from the corpus; do not edit by hand.",
+                "",
+                f"- **Size.** {self.documents} documents.",
+                f"- **Labels.** {self.labels_statement()} A release takes each document's "
+                "annotations from one layer by the rule in the README (gold, else the single "
+                "human layer, else the first fallback layer of `pyproject.toml`); every row "
+                "says which (`layer`) and whether it is human work (`origin`). The `layers` "
+                "config carries every annotation file, human or not.",
+                f"- **Splits.** {self.splits_statement()}",
+                "- **Text conditions.** "
+                + ", ".join(
+                    f"{name}: {condition[name]}" for name in taxonomy()["text_condition"].values
+                )
+                + ".",
+            ]
+        )
 
     def render(self) -> str:
         """The Markdown of the statistics block (without the markers)."""
         return self._counts() + "\n\n" + _agreement(self.agreement_summary)
+
+    def blocks(self) -> dict[str, str]:
+        """Every generated block of DATASHEET.md, by name."""
+        return {STATE: self.render_state(), BLOCK: self.render()}
 
     def _counts(self) -> str:
         out = [
@@ -88,19 +187,33 @@ class Statistics:
         }
         for name, counter in self.by.items():
             out += ["", _table(name.replace("_", " "), counter, order.get(name))]
-        out += ["", f"**Gold annotations: {self.annotated} of {self.documents} documents.**"]
+        out += [
+            "",
+            f"**Released annotations: {self.annotated} of {self.documents} documents** "
+            f"({self.gold} with gold).",
+        ]
         if not self.annotated:
-            out += [
-                "",
-                "No gold annotations exist yet; the per-layer and per-label counts fill in "
-                "here when they land.",
-            ]
             return "\n".join(out)
-        totals = Counter({kind: sum(c.values()) for kind, c in self.items.items()})
-        out += ["", _table("layer", totals, LAYER_KINDS, keep_zero=True)]
+        columns = sorted(self.released)  # (layer, origin) of every release layer
+        heads = [f"{name} ({origin})" for name, origin in columns]
+        totals = Counter()
+        for (kind, name, origin, _), count in self.items.items():
+            totals[kind, name, origin] += count
+        out += ["", _grid("release layer", heads, [("documents", self.released)], columns)]
+        kinds = [(kind, Counter({c: totals[(kind, *c)] for c in columns})) for kind in LAYER_KINDS]
+        out += ["", _grid("layer kind", heads, kinds, columns)]
         for kind in LAYER_KINDS:
-            values = taxonomy()[LABEL_INVENTORY[kind]].values
-            out += ["", _table(f"{kind}: {LABEL_FIELD[kind]}", self.items[kind], values)]
+            labels = [
+                (value, Counter({c: self.items[(kind, *c, value)] for c in columns}))
+                for value in taxonomy()[LABEL_INVENTORY[kind]].values
+            ]
+            labels = [(value, counts) for value, counts in labels if any(counts.values())]
+            if labels:
+                out += ["", _grid(f"{kind}: {LABEL_FIELD[kind]}", heads, labels, columns)]
+        files = [
+            (f"{name} ({origin})", {0: n}) for (name, origin), n in sorted(self.every_layer.items())
+        ]
+        out += ["", _grid("annotation file (`layers` config)", ["documents"], files, [0])]
         return "\n".join(out)
 
 
@@ -132,6 +245,16 @@ def _table(title: str, counter: Counter, order=None, keep_zero: bool = False) ->
         keys = sorted(counter, key=lambda k: (-counter[k], k))
     lines = [f"| {title} | count |", "|---|---:|"]
     lines += [f"| {_cell(k)} | {counter[k]} |" for k in keys]
+    return "\n".join(lines)
+
+
+def _grid(title: str, heads: list[str], rows: list[tuple[str, dict]], columns: list) -> str:
+    """A Markdown table of counts: a row per (label, counts by column key) of `rows`, a column
+    per key of `columns` (headed by `heads`)."""
+    lines = [f"| {title} | " + " | ".join(heads) + " |", "|---|" + "---:|" * len(heads)]
+    for label, counts in rows:
+        cells = " | ".join(str(counts.get(c, 0)) for c in columns)
+        lines.append(f"| {_cell(label)} | {cells} |")
     return "\n".join(lines)
 
 

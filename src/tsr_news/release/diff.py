@@ -4,9 +4,11 @@ Both releases are read from their `documents` Parquet files, one row group at a 
 per document only a digest of its row, its split and its annotated layers, so the comparison
 scales with the number of documents, not their size. The semver rule for the data:
 
-- MAJOR: a feature (column or label set) changed, a document was removed, or a document moved
-  between splits;
-- MINOR: documents or annotation layers were added;
+- MAJOR: a feature (column or label set) of a config changed, a config was removed, a
+  document was removed, or a document moved between splits;
+- MINOR: documents or annotation layers were added, a config gained its first rows (a config
+  new in the tool comes with changed `documents` columns, which is MAJOR), or a document's
+  release layer changed (human gold replacing a draft, say);
 - PATCH: anything else in the content changed (corrections).
 
 A release is consistent when its version bump is at least the level the changes require
@@ -36,7 +38,8 @@ class Snapshot:
 
     version: str
     features: dict[str, dict]  # config -> features as a dict (from the Parquet metadata)
-    documents: dict[str, tuple[str, str, frozenset[str]]] = field(default_factory=dict)
+    # doc_id -> (digest of its row, split, annotated layer kinds, release layer, its origin)
+    documents: dict[str, tuple] = field(default_factory=dict)
     labels: Counter = field(default_factory=Counter)  # (layer, label) -> count
 
 
@@ -60,7 +63,14 @@ def _add(snap: Snapshot, columns: Features, row: dict) -> None:
     canonical = json.dumps(row, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
     split = columns["split"].int2str(row["split"])
-    snap.documents[row["doc_id"]] = (digest, split, frozenset(row["annotated_layers"]))
+    origin = columns["origin"].int2str(row["origin"]) if row["origin"] is not None else None
+    snap.documents[row["doc_id"]] = (
+        digest,
+        split,
+        frozenset(row["annotated_layers"]),
+        row["layer"],
+        origin,
+    )
     for kind in LAYER_KINDS:
         names = columns[kind].feature[LABEL_FIELD[kind]]
         for item in row[kind]:
@@ -76,13 +86,17 @@ class Diff:
     changed: list[str]
     moved: list[tuple[str, str, str]]  # doc_id, old split, new split
     layers_added: list[str]  # documents that gained annotation layers
+    # doc_id, old and new release layer as "layer (origin)" ("none" without one)
+    release_layer_changed: list[tuple[str, str, str]]
     features_changed: list[str]  # configs in both releases whose features differ
+    configs_added: list[str]
+    configs_removed: list[str]
 
     @property
     def required(self) -> str:
-        if self.features_changed or self.removed or self.moved:
+        if self.features_changed or self.configs_removed or self.removed or self.moved:
             return "major"
-        if self.added or self.layers_added:
+        if self.added or self.layers_added or self.release_layer_changed or self.configs_added:
             return "minor"
         return "patch" if self.changed else "none"
 
@@ -104,6 +118,9 @@ class Diff:
         lines += [f"  changed: {d}" for d in self.changed]
         lines += [f"  moved: {d} {a} -> {b}" for d, a, b in self.moved]
         lines += [f"  annotation layers added: {d}" for d in self.layers_added]
+        lines += [f"  release layer: {d} {a} -> {b}" for d, a, b in self.release_layer_changed]
+        lines += [f"  config added: {c}" for c in self.configs_added]
+        lines += [f"  config removed: {c}" for c in self.configs_removed]
         lines += [f"  features changed: {c}" for c in self.features_changed]
         keys = sorted(set(self.old.labels) | set(self.new.labels))
         for layer, label in keys:
@@ -137,9 +154,21 @@ def diff(old_release: Path, new_release: Path) -> Diff:
             if old.documents[d][1] != new.documents[d][1]
         ],
         layers_added=[d for d in both if new.documents[d][2] > old.documents[d][2]],
+        release_layer_changed=[
+            (d, _layer(old.documents[d]), _layer(new.documents[d]))
+            for d in both
+            if old.documents[d][3:] != new.documents[d][3:]
+        ],
+        configs_added=sorted(new.features.keys() - old.features.keys()),
+        configs_removed=sorted(old.features.keys() - new.features.keys()),
         features_changed=sorted(
             c
             for c in old.features.keys() & new.features.keys()
             if old.features[c] != new.features[c]
         ),
     )
+
+
+def _layer(document: tuple) -> str:
+    _, _, _, layer, origin = document
+    return f"{layer} ({origin})" if layer is not None else "none"

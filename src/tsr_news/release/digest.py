@@ -1,7 +1,8 @@
 """The content digest: one sha256 that identifies what a release says, whatever its layout.
 
 It is taken over the canonical JSON line (sorted keys, compact, UTF-8) of each document's
-full `documents` row, text included, label names not ids, in doc_id order; so moving a
+full `documents` row, text included, label names not ids, followed by its `layers` rows (every
+annotation file), in doc_id order; so moving a
 document to another split, re-sharding or re-compressing keeps it, and any change of content
 changes it. A withheld release records the digest of the full rows, which lets `rehydrate`
 prove it restored exactly those.
@@ -19,8 +20,9 @@ class ContentDigest:
 
     algorithm = (
         "sha256 over canonical JSON lines of the full documents row (text included, label "
-        "names) per document, doc_id order"
+        "names) then its layers rows, per document, doc_id order"
     )
+    CONFIGS = ("documents", "layers")  # the configs whose rows it covers (the others derive)
 
     def __init__(self) -> None:
         self._hash = hashlib.sha256()

@@ -97,6 +97,27 @@ def _measure(actor_refs: dict, target_refs: dict) -> dict:
     }
 
 
+def source() -> dict:
+    """Where a row's annotations came from: the layer (`gold` or the annotator id) and its
+    origin (`human` or `prediction`; null with `layer` for a document without annotations)."""
+    return {"layer": STRING, "origin": label("origin")}
+
+
+def _annotations() -> dict:
+    """A whole layer, as `documents` (its release layer) and `layers` (every layer) nest it."""
+    return {
+        **source(),
+        "layer_sources": List(
+            {"kind": STRING, "annotator": STRING, "origin": label("origin"), "model": STRING}
+        ),
+        "annotated_layers": List(STRING),
+        "noise": List(_noise()),
+        "entities": List(_entity()),
+        "quotes": List(_quote({})),
+        "measures": List(_measure({}, {})),
+    }
+
+
 def documents() -> Features:
     return Features(
         {
@@ -115,27 +136,28 @@ def documents() -> Features:
             "provenance_notes": STRING,
             "text": STRING,
             "text_sha256": STRING,
-            "annotated_layers": List(STRING),
-            "noise": List(_noise()),
-            "entities": List(_entity()),
-            "quotes": List(_quote({})),
-            "measures": List(_measure({}, {})),
+            **_annotations(),
         }
     )
 
 
+def layers() -> Features:
+    return Features({"doc_id": STRING, "released": Value("bool"), **_annotations()})
+
+
 def entities() -> Features:
-    return Features({"doc_id": STRING, **_entity()})
+    return Features({"doc_id": STRING, **source(), **_entity()})
 
 
 def quotes() -> Features:
-    return Features({"doc_id": STRING, **_quote({"speaker_refs": List(STRING)})})
+    return Features({"doc_id": STRING, **source(), **_quote({"speaker_refs": List(STRING)})})
 
 
 def measures() -> Features:
     return Features(
         {
             "doc_id": STRING,
+            **source(),
             **_measure({"actor_refs": List(STRING)}, {"target_refs": List(STRING)}),
         }
     )
@@ -145,6 +167,7 @@ def ner() -> Features:
     return Features(
         {
             "doc_id": STRING,
+            **source(),
             "tokens": List(STRING),
             "ner_tags": List(ClassLabel(names=list(tag_names()))),
         }
@@ -156,6 +179,7 @@ def features(config: str) -> Features:
     """The features of one config (one of rows.CONFIGS)."""
     return {
         "documents": documents,
+        "layers": layers,
         "entities": entities,
         "quotes": quotes,
         "measures": measures,

@@ -12,6 +12,7 @@ import hashlib
 import json
 import platform
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import datasets
@@ -20,9 +21,25 @@ import pyarrow
 import tsr_news
 from tsr_news.release.datasheet import Statistics
 from tsr_news.release.digest import ContentDigest
+from tsr_news.release.layers import RULE as RELEASE_LAYER_RULE
 
 MANIFEST = "manifest.json"
 SHA256SUMS = "SHA256SUMS"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What a release says about its origin that the documents do not: the corpus's git
+    commit (manifest `source`), the datasheet prose of the card, and the inter-annotator
+    agreement (computed from annotator layers, which a release does not carry). `build` reads
+    them from the corpus root (agreement None: measured while writing); `rehydrate` from the
+    withheld release, which has no corpus root."""
+
+    source: dict | None
+    datasheet: str
+    # the release settings' fallback layers (`layers.release_layer`), recorded in the manifest
+    fallback_layers: tuple[str, ...] = ()
+    agreement: dict | None = None
 
 
 def sha256_file(path: Path) -> str:
@@ -56,7 +73,7 @@ def source_of(root: Path) -> dict | None:
 
 def write_manifest(
     release: Path,
-    source: dict | None,
+    provenance: Provenance,
     digest: ContentDigest,
     rows: dict[str, int],
     statistics: Statistics,
@@ -64,7 +81,8 @@ def write_manifest(
 ) -> None:
     """manifest.json: version, source, tools, content digest and every other file's facts.
 
-    `source` is `source_of(root)` for the corpus the documents came from; `rows` maps a data
+    `provenance.source` is `source_of(root)` for the corpus the documents came from, and its
+    `fallback_layers` the release settings the layers were chosen by; `rows` maps a data
     file's relative path to its row count; `text_withheld` tells a reader (and `rehydrate`)
     whether the article text is in the files.
     """
@@ -72,7 +90,11 @@ def write_manifest(
         "name": "tsr-news",
         "version": tsr_news.__version__,
         "text_withheld": text_withheld,
-        "source": source,
+        "source": provenance.source,
+        "release_layers": {
+            "rule": RELEASE_LAYER_RULE,
+            "fallback_layers": list(provenance.fallback_layers),
+        },
         "tools": {
             "python": platform.python_version(),
             "datasets": datasets.__version__,

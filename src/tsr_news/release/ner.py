@@ -1,10 +1,11 @@
 """The `ner` config: each document's tokens and BIO tags, made straight into Arrow.
 
-A document whose gold has no entities layer is left out rather than tagged all `O`:
-unannotated is not "no entities". Noise spans are left out of the token sequence. Entities are
-flat and their ends are cuts (`tokenize`), so every token lies wholly inside one entity or
-outside all: the token starting where an entity starts is tagged `B-<label>`, the entity's
-other tokens `I-<label>`, every other token `O`.
+The tags come from each document's release layer (`layers.release_layer`), and every row says
+which (`layer`, `origin`). A document whose release layer has no entities layer is left out
+rather than tagged all `O`: unannotated is not "no entities". Noise spans are left out of the
+token sequence. Entities are flat and their ends are cuts (`tokenize`), so every token lies
+wholly inside one entity or outside all: the token starting where an entity starts is tagged
+`B-<label>`, the entity's other tokens `I-<label>`, every other token `O`.
 
 Unlike the other configs (`rows` -> `arrow.table`), the rows of a batch are made as arrays:
 the tokenizer's offsets and UTF-8 bytes become the `tokens` column as they are, and the tags
@@ -20,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 
 from tsr_news.corpus.loader import LoadedDocument
-from tsr_news.release.rows import gold_items, gold_layers
+from tsr_news.release.layers import SourcedLayer
 from tsr_news.release.tokenize import tokens
 from tsr_news.scheme.schemas import taxonomy
 
@@ -42,26 +43,30 @@ def _tag_ids() -> dict[str, int]:
     return {name: i for i, name in enumerate(tag_names())}
 
 
-def tagged(document: LoadedDocument) -> bool:
-    """Whether `document` has a row in `ner` (its gold has an entities layer)."""
-    return "entities" in gold_layers(document)
+def tagged(released: SourcedLayer | None) -> bool:
+    """Whether a document with release layer `released` has a row in `ner` (the layer has an
+    entities layer)."""
+    return released is not None and "entities" in released.file["layers"]
 
 
-def ner_table(documents: list[LoadedDocument], withhold_text: bool = False) -> pa.Table:
-    """The `ner` rows of the `documents` (valid, `tagged`), in their order, with the features'
-    Arrow types (`features.ner`); with `withhold_text`, every token is "" (`withhold`).
+def ner_table(
+    documents: list[tuple[LoadedDocument, SourcedLayer]], withhold_text: bool = False
+) -> pa.Table:
+    """The `ner` rows of the `documents` (valid, each with its `tagged` release layer), in
+    their order, with the features' Arrow types (`features.ner`); with `withhold_text`, every
+    token is "" (`withhold`).
 
     Each document is tokenized on its own: tokenizing a batch's texts end to end as one, with
     a cut at each document's start, gives the same tokens but measured slower (arrays that
     outgrow the processor's caches)."""
     ids = _tag_ids()
     counts, utf8, sizes, tags = [], [], [], []
-    for document in documents:
-        entities = gold_items(document, "entities")
+    for document, layer in documents:
+        entities = layer.items("entities")
         found = tokens(
             document.text,
             boundaries=[offset for e in entities for offset in (e["start"], e["end"])],
-            left_out=[(n["start"], n["end"]) for n in gold_items(document, "noise")],
+            left_out=[(n["start"], n["end"]) for n in layer.items("noise")],
         )
         counts.append(len(found.starts))
         utf8.append(found.utf8)
@@ -76,13 +81,16 @@ def ner_table(documents: list[LoadedDocument], withhold_text: bool = False) -> p
         words = _strings(np.zeros_like(all_sizes), np.zeros(0, np.uint8))
     else:
         words = _strings(all_sizes, np.concatenate(utf8))
+    origins = taxonomy()["origin"].values
     return pa.Table.from_arrays(
         [
-            pa.array([document.doc_id for document in documents], pa.string()),
+            pa.array([document.doc_id for document, _ in documents], pa.string()),
+            pa.array([layer.name for _, layer in documents], pa.string()),
+            pa.array([origins.index(layer.kind_origin("entities")) for _, layer in documents]),
             _lists(counts, words),
             _lists(counts, pa.array(np.concatenate(tags))),
         ],
-        names=["doc_id", "tokens", "ner_tags"],
+        names=["doc_id", "layer", "origin", "tokens", "ner_tags"],
     )
 
 

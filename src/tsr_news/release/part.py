@@ -23,6 +23,7 @@ from tsr_news.release import ner
 from tsr_news.release.arrow import RowSchema, table
 from tsr_news.release.datasheet import Statistics
 from tsr_news.release.digest import ContentDigest
+from tsr_news.release.layers import release_layer
 from tsr_news.release.rows import ROW_CONFIGS, rows
 from tsr_news.release.withhold import withhold
 
@@ -69,24 +70,28 @@ def _from_streams(
 
 
 def release_batch(
-    documents: list[LoadedDocument], schemas: dict[str, RowSchema], withhold_text: bool
+    documents: list[LoadedDocument],
+    schemas: dict[str, RowSchema],
+    withhold_text: bool,
+    fallback_layers: tuple[str, ...],
 ) -> ReleaseBatch:
     """The batch of the valid `documents` (in doc_id order); `schemas`: each row config's
-    `features.row_schemas()`."""
+    `features.row_schemas()`; `fallback_layers`: the release settings' (`layers`)."""
     released: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    tagged: dict[str, list[LoadedDocument]] = defaultdict(list)
+    tagged: dict[str, list] = defaultdict(list)
     digest_lines = []
     statistics = Statistics()
     for document in documents:
         split = document.meta["split"]
+        layer = release_layer(document, fallback_layers)
         for config in ROW_CONFIGS:
-            for row in rows(document, config):
-                if config == "documents":
+            for row in rows(document, config, layer):
+                if config in ContentDigest.CONFIGS:
                     digest_lines.append(ContentDigest.line(row))
                 released[config, split].append(withhold(row, config) if withhold_text else row)
-        if ner.tagged(document):
-            tagged[split].append(document)
-        statistics.add(document)
+        if ner.tagged(layer):
+            tagged[split].append((document, layer))
+        statistics.add(document, layer)
     tables = {key: table(key_rows, schemas[key[0]]) for key, key_rows in released.items()}
     for split, split_documents in tagged.items():
         tables["ner", split] = ner.ner_table(split_documents, withhold_text)
@@ -95,7 +100,10 @@ def release_batch(
 
 
 def checked_batch(
-    documents: list[LoadedDocument], schemas: dict[str, RowSchema], withhold_text: bool
+    documents: list[LoadedDocument],
+    schemas: dict[str, RowSchema],
+    withhold_text: bool,
+    fallback_layers: tuple[str, ...],
 ) -> tuple[list[Problem], ReleaseBatch | None, list[Fingerprint]]:
     """A worker's answer for a chunk of documents: their problems, their batch if every one of
     them is valid (a corpus with problems is refused whole, so no rows are needed), and what
@@ -104,4 +112,4 @@ def checked_batch(
     read = [fingerprint for document in documents for fingerprint in document.fingerprints]
     if problems or not all(document.valid for document in documents):
         return problems, None, read
-    return problems, release_batch(documents, schemas, withhold_text), read
+    return problems, release_batch(documents, schemas, withhold_text, fallback_layers), read

@@ -6,17 +6,15 @@ restores them here. Every file is checked against the release's `text_sha256` be
 is written: a missing or different file is refused (`RefusedTexts`), since offsets into any
 other text would silently point at the wrong characters.
 
-The documents are rebuilt from the withheld `documents` config and the texts (span texts are
-`text[start:end]` by the scheme's rule), in the form the corpus files have (through the typed
-model, which drops the nulls Parquet gives absent optional keys), and written by
+The documents are rebuilt from the withheld `documents` config (metadata), its `layers` config
+(every annotation file, with each kind's annotator, origin and model) and the texts (span
+texts are `text[start:end]` by the scheme's rule), in the form the corpus files have (through
+the typed model, which drops the nulls Parquet gives absent optional keys); each document's
+release layer is chosen again by the fallback layers the manifest records; and written by
 `build.write_release`, the writer `build` uses, so a rehydrated release is byte-identical to
 a full build of the same corpus with the same tools. While writing, the batches' content digest
 is checked against the one the withheld release carries (the full content's): a difference
 aborts the write.
-
-The release does not carry who annotated the gold layers, and nothing the writer produces
-depends on it: the rebuilt layers name their annotator `UNRECORDED` and their origin `human`
-(gold is human by the validator's rule).
 """
 
 from __future__ import annotations
@@ -34,11 +32,12 @@ from datasets import ClassLabel, Features, List
 from tsr_news import __version__
 from tsr_news.corpus.loader import LoadedDocument
 from tsr_news.release import part
-from tsr_news.release.build import Provenance, Release, write_release
+from tsr_news.release.build import Release, write_release
 from tsr_news.release.card import CARD, datasheet_of
 from tsr_news.release.digest import ContentDigest
 from tsr_news.release.features import row_schemas
-from tsr_news.release.manifest import MANIFEST, sha256_file
+from tsr_news.release.layers import GOLD
+from tsr_news.release.manifest import MANIFEST, Provenance, sha256_file
 from tsr_news.release.part import ReleaseBatch, release_batch
 from tsr_news.release.withhold import fill_spans
 from tsr_news.scheme.model import (
@@ -50,9 +49,6 @@ from tsr_news.scheme.model import (
     to_json,
 )
 from tsr_news.scheme.schemas import META_SCHEMA, load_schema
-
-UNRECORDED = "unrecorded"
-GOLD_ORIGIN = "human"
 
 
 class NotAWithheldRelease(Exception):
@@ -98,19 +94,24 @@ def rehydrate(release: Path, raw: Path, out: Path) -> Release:
     if problems:
         raise RefusedTexts(problems)
     try:
-        datasheet = datasheet_of((release / CARD).read_text(encoding="utf-8"), withheld=True)
+        datasheet = datasheet_of((release / CARD).read_text(encoding="utf-8"))
     except ValueError as error:
         raise NotAWithheldRelease(f"{release / CARD}: {error}") from None
-    documents = (_document(row, _text(raw, row["doc_id"])) for row in _rows(release))
-    checked = _digest_checked(_batches(documents), manifest["content_digest"]["sha256"], release)
-    provenance = Provenance(manifest["source"], datasheet, manifest["agreement"])
+    fallback = tuple(manifest["release_layers"]["fallback_layers"])
+    documents = (
+        _document(row, files, _text(raw, row["doc_id"]))
+        for row, files in _with_layers(_rows(release, "documents"), _rows(release, "layers"))
+    )
+    digest = manifest["content_digest"]["sha256"]
+    checked = _digest_checked(_batches(documents, fallback), digest, release)
+    provenance = Provenance(manifest["source"], datasheet, fallback, manifest["agreement"])
     return write_release(checked, provenance, out, withhold_text=False)
 
 
 def check_texts(release: Path, raw: Path) -> list[TextProblem]:
     """Every document of `release` whose `raw/<doc_id>.txt` is missing or has another sha256."""
     problems = []
-    for row in _rows(release, columns=["doc_id", "text_sha256"]):
+    for row in _rows(release, "documents", columns=["doc_id", "text_sha256"]):
         path = _text_path(raw, row["doc_id"])
         actual = sha256_file(path) if path.is_file() else None
         if actual != row["text_sha256"]:
@@ -144,11 +145,28 @@ def _text(raw: Path, doc_id: str) -> str:
     return _text_path(raw, doc_id).read_bytes().decode("utf-8")
 
 
-def _rows(release: Path, columns: list[str] | None = None) -> Iterator[dict]:
-    """The release's `documents` rows, labels as names, in doc_id order across split files
-    (each file is in doc_id order: the order `build` feeds documents to the writer)."""
-    files = sorted(release.glob("data/documents/*.parquet"))
+def _rows(release: Path, config: str, columns: list[str] | None = None) -> Iterator[dict]:
+    """The release's rows of `config`, labels as names, in doc_id order across split files
+    (each file is in doc_id order: the order `build` feeds documents to the writer; a
+    document's rows are in one file, so merging keeps their order)."""
+    files = sorted(release.glob(f"data/{config}/*.parquet"))
     return heapq.merge(*(_file_rows(p, columns) for p in files), key=lambda row: row["doc_id"])
+
+
+def _with_layers(
+    documents: Iterator[dict], layers: Iterator[dict]
+) -> Iterator[tuple[dict, list[dict]]]:
+    """Each `documents` row with its `layers` rows (both in doc_id order)."""
+    grouped = itertools.groupby(layers, key=lambda row: row["doc_id"])
+    pending = next(grouped, None)
+    for row in documents:
+        files = []
+        if pending is not None and pending[0] == row["doc_id"]:
+            files = list(pending[1])
+            pending = next(grouped, None)
+        yield row, files
+    if pending is not None:
+        raise NotAWithheldRelease(f"layers of {pending[0]!r} belong to no document of the release")
 
 
 def _file_rows(path: Path, columns: list[str] | None) -> Iterator[dict]:
@@ -172,22 +190,31 @@ def _decode(feature, value):
     return value
 
 
-def _document(row: dict, text: str) -> LoadedDocument:
-    """The document a withheld `documents` row and its verified text stand for."""
-    row = fill_spans(row, text)
+def _document(row: dict, files: list[dict], text: str) -> LoadedDocument:
+    """The document a withheld `documents` row, its `layers` rows and its verified text stand
+    for."""
     meta = from_json(DocumentMeta, {**row, "schema_version": _meta_schema_version()})
-    gold = None
-    if row["annotated_layers"]:
-        layers = {
-            kind: Layer(
-                annotator=UNRECORDED,
-                origin=GOLD_ORIGIN,
-                items=tuple(from_json(ITEM_TYPES[kind], item) for item in row[kind]),
-            )
-            for kind in row["annotated_layers"]
-        }
-        gold = AnnotationFile(row["doc_id"], row["text_sha256"], layers).to_json()
-    return LoadedDocument(row["doc_id"], [], 0, meta=to_json(meta), text=text, gold=gold)
+    annotations = {file["layer"]: _annotation_file(fill_spans(file, text), row) for file in files}
+    gold = annotations.pop(GOLD, None)
+    return LoadedDocument(
+        row["doc_id"], [], 0, meta=to_json(meta), text=text, gold=gold, layers=annotations
+    )
+
+
+def _annotation_file(file: dict, row: dict) -> dict:
+    """The annotation file (JSON, as in the corpus) that a `layers` row holds."""
+    layers = {
+        source["kind"]: Layer(
+            annotator=source["annotator"],
+            origin=source["origin"],
+            model=source["model"],
+            items=tuple(
+                from_json(ITEM_TYPES[source["kind"]], item) for item in file[source["kind"]]
+            ),
+        )
+        for source in file["layer_sources"]
+    }
+    return AnnotationFile(row["doc_id"], row["text_sha256"], layers).to_json()
 
 
 def _meta_schema_version() -> int:
@@ -195,11 +222,13 @@ def _meta_schema_version() -> int:
     return load_schema(META_SCHEMA)["properties"]["schema_version"]["const"]
 
 
-def _batches(documents: Iterable[LoadedDocument]) -> Iterator[ReleaseBatch]:
+def _batches(
+    documents: Iterable[LoadedDocument], fallback_layers: tuple[str, ...]
+) -> Iterator[ReleaseBatch]:
     """The release batches of `documents`, a chunk at a time (as `build` makes them)."""
     documents = iter(documents)
     while chunk := list(itertools.islice(documents, part.BATCH_DOCUMENTS)):
-        yield release_batch(chunk, row_schemas(), withhold_text=False)
+        yield release_batch(chunk, row_schemas(), False, fallback_layers)
 
 
 def _digest_checked(

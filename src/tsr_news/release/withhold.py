@@ -17,6 +17,12 @@ from collections.abc import Callable
 from typing import Any
 
 SPAN_KEYS = frozenset({"start", "end", "text"})
+# what `withhold` empties, in words (for `build --help`, the README and the card)
+WITHHELD_FIELDS = (
+    "`documents.text` and `layers`' and `documents`' nested span texts, the `text` of every "
+    "span in every config (noise, entities, quote content, cue, source and channel, measure "
+    "trigger and scope) and every `ner` token, each set to an empty string"
+)
 
 
 def withhold(row: dict, config: str) -> dict:
