@@ -6,13 +6,23 @@ import json
 import shutil
 from pathlib import Path
 
+import pyarrow.parquet as pq
+
+from tsr_news import __version__
 from tsr_news.release.build import build
 
 from conftest import FIXTURE_CORPUS
 
 
-def with_version(release: Path, version: str) -> Path:
-    """Pretend `release` was built as `version` (the version is read from its manifest)."""
+def with_version(release: Path, bump: str) -> Path:
+    """Pretend `release` was built one `bump` after this version of tsr-news (the version is
+    read from its manifest)."""
+    major, minor, patch = (int(part) for part in __version__.split("."))
+    version = {
+        "patch": f"{major}.{minor}.{patch + 1}",
+        "minor": f"{major}.{minor + 1}.0",
+        "major": f"{major + 1}.0.0",
+    }[bump]
     manifest = json.loads((release / "manifest.json").read_text())
     (release / "manifest.json").write_text(json.dumps({**manifest, "version": version}))
     return release
@@ -38,21 +48,21 @@ def test_removing_a_document_requires_a_major_version(tmp_path, corpus, cli):
     old = build(FIXTURE_CORPUS, tmp_path / "old").path
     new = build(without(corpus, "doc-beta"), tmp_path / "new").path
 
-    run = cli("diff", old, with_version(new, "0.2.0"))
+    run = cli("diff", old, with_version(new, "minor"))
     assert run.exit_code == 1
     assert "removed: doc-beta" in run.out and "require a major bump" in run.out
 
-    assert cli("diff", old, with_version(new, "1.0.0")).exit_code == 0
+    assert cli("diff", old, with_version(new, "major")).exit_code == 0
 
 
 def test_adding_a_document_requires_a_minor_version(tmp_path, corpus, cli):
     old = build(without(corpus, "doc-beta"), tmp_path / "old").path
     new = build(FIXTURE_CORPUS, tmp_path / "new").path
 
-    run = cli("diff", old, with_version(new, "0.1.1"))
+    run = cli("diff", old, with_version(new, "patch"))
     assert run.exit_code == 1
     assert "added: doc-beta" in run.out and "require a minor bump" in run.out
-    assert cli("diff", old, with_version(new, "0.2.0")).exit_code == 0
+    assert cli("diff", old, with_version(new, "minor")).exit_code == 0
 
 
 def test_moving_a_document_between_splits_requires_a_major_version(tmp_path, corpus, cli):
@@ -61,7 +71,7 @@ def test_moving_a_document_between_splits_requires_a_major_version(tmp_path, cor
     meta.write_text(meta.read_text().replace('"split": "test"', '"split": "train"'))
     new = build(corpus, tmp_path / "new").path
 
-    run = cli("diff", old, with_version(new, "0.2.0"))
+    run = cli("diff", old, with_version(new, "minor"))
     assert run.exit_code == 1
     assert "moved: doc-gamma test -> train" in run.out
 
@@ -72,7 +82,7 @@ def test_annotation_counts_per_layer_and_label_are_reported(tmp_path, corpus, cl
     old = build(corpus, tmp_path / "old").path
     new = build(FIXTURE_CORPUS, tmp_path / "new").path
 
-    run = cli("diff", old, with_version(new, "0.2.0"))
+    run = cli("diff", old, with_version(new, "minor"))
     assert run.exit_code == 0, run.out
     assert "entities PERSON: 0 -> 1 (+1)" in run.out
     assert "annotation layers added: doc-alpha" in run.out
@@ -85,8 +95,8 @@ def test_gold_replacing_a_human_layer_is_a_minor_change(tmp_path, corpus, cli):
     old = build(corpus, tmp_path / "old").path  # doc-alpha is released from ann1, its human layer
     new = build(FIXTURE_CORPUS, tmp_path / "new").path
 
-    assert cli("diff", old, with_version(new, "0.1.1")).exit_code == 1
-    run = cli("diff", old, with_version(new, "0.2.0"))
+    assert cli("diff", old, with_version(new, "patch")).exit_code == 1
+    run = cli("diff", old, with_version(new, "minor"))
     assert run.exit_code == 0, run.out
     assert "release layer: doc-alpha ann1 (human) -> gold (human)" in run.out
     assert "changes require a minor bump" in run.out
@@ -96,10 +106,28 @@ def test_a_config_removed_requires_a_major_version_and_one_added_a_minor(tmp_pat
     old = build(corpus, tmp_path / "old").path
     new = build(corpus, tmp_path / "new").path
     shutil.rmtree(new / "data" / "layers")
-    run = cli("diff", old, with_version(new, "0.2.0"))
+    run = cli("diff", old, with_version(new, "minor"))
     assert run.exit_code == 1
     assert "config removed: layers" in run.out
-    assert cli("diff", old, with_version(new, "1.0.0")).exit_code == 0
+    assert cli("diff", old, with_version(new, "major")).exit_code == 0
 
-    run = cli("diff", new, with_version(old, "1.1.0"))
+    run = cli("diff", new, with_version(old, "minor"))
     assert "config added: layers" in run.out and "require a minor bump" in run.out
+
+
+def test_a_release_from_before_release_layers_reads_as_gold_only(tmp_path, cli):
+    """Releases before 1.0.0 had no layer/origin columns and carried gold alone."""
+    old = build(FIXTURE_CORPUS, tmp_path / "old").path
+    for path in (old / "data" / "documents").glob("*.parquet"):
+        table = pq.read_table(path)
+        dropped = ("layer", "origin", "layer_sources")
+        meta = json.loads(table.schema.metadata[b"huggingface"])
+        for name in dropped:
+            del meta["info"]["features"][name]
+        table = table.drop_columns(list(dropped))
+        pq.write_table(table.replace_schema_metadata({"huggingface": json.dumps(meta)}), path)
+    new = build(FIXTURE_CORPUS, tmp_path / "new").path
+    run = cli("diff", old, with_version(new, "major"))
+    assert run.exit_code == 0, run.out
+    assert "features changed: documents" in run.out
+    assert "release layer:" not in run.out  # doc-alpha: gold then, gold now

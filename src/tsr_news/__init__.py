@@ -16,6 +16,6 @@ never from one after it; `release/` and `labelstudio/` do not import each other.
 `tests/test_layering.py` fails on an import that breaks this order and on an import cycle.
 """
 
-__version__ = "0.1.0"
+__version__ = "1.0.0"
 
 LAYERS = ("common", "scheme", "checks", "corpus", "annotators", "release", "labelstudio", "cli")

@@ -63,12 +63,16 @@ def _add(snap: Snapshot, columns: Features, row: dict) -> None:
     canonical = json.dumps(row, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
     split = columns["split"].int2str(row["split"])
-    origin = columns["origin"].int2str(row["origin"]) if row["origin"] is not None else None
+    if "layer" in row:
+        layer = row["layer"]
+        origin = columns["origin"].int2str(row["origin"]) if row["origin"] is not None else None
+    else:  # a release from before release layers (< 1.0.0) carried gold only
+        layer, origin = ("gold", "human") if row["annotated_layers"] else (None, None)
     snap.documents[row["doc_id"]] = (
         digest,
         split,
         frozenset(row["annotated_layers"]),
-        row["layer"],
+        layer,
         origin,
     )
     for kind in LAYER_KINDS:
