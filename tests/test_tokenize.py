@@ -149,3 +149,18 @@ def test_offsets_past_int32_raise_rather_than_wrap_around():
     # a batch whose tokens held over 2 GiB of text would otherwise get negative offsets
     with pytest.raises(pa.ArrowInvalid):
         _offsets(np.array([2**30, 2**30]))
+
+
+def test_tag_names_are_the_hub_conll2012_ontonotesv5_ner_tags_in_their_order():
+    # the `names` of `ner_tags` in the Hub's conll2012_ontonotesv5 (english_v4), copied
+    # from its loading script: ids agree, so no remap is needed between the two
+    hub = [
+        "O", "B-PERSON", "I-PERSON", "B-NORP", "I-NORP", "B-FAC", "I-FAC", "B-ORG", "I-ORG",
+        "B-GPE", "I-GPE", "B-LOC", "I-LOC", "B-PRODUCT", "I-PRODUCT", "B-DATE", "I-DATE",
+        "B-TIME", "I-TIME", "B-PERCENT", "I-PERCENT", "B-MONEY", "I-MONEY", "B-QUANTITY",
+        "I-QUANTITY", "B-ORDINAL", "I-ORDINAL", "B-CARDINAL", "I-CARDINAL", "B-EVENT",
+        "I-EVENT", "B-WORK_OF_ART", "I-WORK_OF_ART", "B-LAW", "I-LAW", "B-LANGUAGE",
+        "I-LANGUAGE",
+    ]  # fmt: skip
+    assert list(tag_names()) == hub
+    assert features("ner")["ner_tags"].feature.names == hub

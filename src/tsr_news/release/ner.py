@@ -27,12 +27,40 @@ from tsr_news.scheme.schemas import taxonomy
 BEGIN, INSIDE, OUTSIDE = "B-", "I-", "O"
 
 
+# The entity labels in the order of the `ner_tags` names of the Hub's `conll2012_ontonotesv5`
+# (english_v4): with the same ids, a model fine-tuned there is evaluated here without a remap.
+# The taxonomy lists the same 18 labels in its own order (`tag_names` checks they agree).
+ONTONOTES_ORDER = (
+    "PERSON",
+    "NORP",
+    "FAC",
+    "ORG",
+    "GPE",
+    "LOC",
+    "PRODUCT",
+    "DATE",
+    "TIME",
+    "PERCENT",
+    "MONEY",
+    "QUANTITY",
+    "ORDINAL",
+    "CARDINAL",
+    "EVENT",
+    "WORK_OF_ART",
+    "LAW",
+    "LANGUAGE",
+)
+
+
 @cache
 def tag_names() -> tuple[str, ...]:
-    """BIO tags over the entity labels: O, then B-X, I-X for each label in taxonomy order (the
-    `ner_tags` ClassLabel's names)."""
+    """BIO tags over the entity labels: O, then B-X, I-X for each label in `ONTONOTES_ORDER`
+    (the `ner_tags` ClassLabel's names). Raises if the taxonomy's labels are not those."""
+    labels = taxonomy()["entity_label"].values
+    if sorted(labels) != sorted(ONTONOTES_ORDER):
+        raise ValueError(f"the taxonomy's entity labels {labels} are not OntoNotes' 18")
     tags = [OUTSIDE]
-    for name in taxonomy()["entity_label"].values:
+    for name in ONTONOTES_ORDER:
         tags += [BEGIN + name, INSIDE + name]
     return tuple(tags)
 
