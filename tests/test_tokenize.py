@@ -11,6 +11,7 @@ table of examples hold it to the rest.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import sys
 from pathlib import Path
@@ -24,7 +25,7 @@ from hypothesis import strategies as st
 
 from tsr_news.corpus.loader import LoadedDocument
 from tsr_news.release.features import features
-from tsr_news.release.ner import _offsets, bio_spans, ner_table, tag_names
+from tsr_news.release.ner import _offsets, bio_spans, ner_table, sentence_rows, tag_names
 from tsr_news.release.tokenize import tokenize, tokens
 
 BASE = re.compile(r"\w+|[^\w\s]")
@@ -153,9 +154,13 @@ def document(doc_id: str, text: str, entities=None, noise=()) -> LoadedDocument:
 
 
 # two documents: the first with emoji before and inside entities, its entities out of text
-# order, one ending inside a word ("Kirin9000") and a noise span; the second with an entities
+# order, one ending inside a word ("Kirin9000"), a noise span between two sentences, and an
+# entity that holds a would-be sentence end ("Yahoo! Japan"); the second with an entities
 # layer but no entity (all O)
-TEXT = "🇨🇳 “Huawei’s 🚀 Kirin9000” chips, said Beijing-based Xinhua News Agency. PHOTO: AP"
+TEXT = (
+    "🇨🇳 “Huawei’s 🚀 Kirin9000” chips, said Beijing-based Xinhua News Agency. PHOTO: AP"
+    " Shares of Yahoo! Japan rose 13.5%."
+)
 
 
 def at(word: str) -> tuple[int, int]:
@@ -165,22 +170,82 @@ def at(word: str) -> tuple[int, int]:
 
 ENTITIES = [(*at("Beijing"), "GPE"), (*at("Huawei"), "ORG"), (*at("Kirin"), "PRODUCT")]
 ENTITIES.append((*at("Xinhua News Agency"), "ORG"))  # three tokens: B, I, I
+ENTITIES.append((*at("Yahoo! Japan"), "ORG"))
+ENTITIES.append((*at("13.5%"), "PERCENT"))
 DOCUMENTS = [
     document("doc-a", TEXT, entities=ENTITIES, noise=[at("PHOTO: AP")]),
     document("doc-b", "Nothing here.", entities=[]),
 ]
 
 
-def test_ner_rows_decode_back_to_the_entities_outside_noise():
-    first, second = ner_table(DOCUMENTS).to_pylist()
-    spans = tokenize(TEXT, [offset for a, b, _ in ENTITIES for offset in (a, b)], [at("PHOTO: AP")])
-    assert first["tokens"] == [TEXT[a:b] for a, b in spans]
-    assert first["tokens"][:4] == ["🇨🇳", "“", "Huawei", "’s"]
-    assert "Kirin" in first["tokens"] and "9000" in first["tokens"]
-    assert "PHOTO" not in first["tokens"] and first["tokens"][-1] == "."
-    decoded = bio_spans(spans, [tag_names()[t] for t in first["ner_tags"]])
-    assert decoded == sorted(ENTITIES)
-    assert second == {"doc_id": "doc-b", "tokens": ["Nothing", "here", "."], "ner_tags": [0] * 3}
+def check_rows(text, entities, rows):
+    """Every row's tokens slice the text at their offsets, inside its sentence, and its BIO
+    tags decode to exactly the entities inside the sentence; together the rows hold them all."""
+    assert [row["sentence"] for row in rows] == list(range(len(rows)))
+    decoded = []
+    for row in rows:
+        offsets = list(zip(row["token_starts"], row["token_ends"], strict=True))
+        assert row["tokens"] == [text[a:b] for a, b in offsets]
+        assert all(row["start"] <= a < b <= row["end"] for a, b in offsets)
+        assert (offsets[0][0], offsets[-1][1]) == (row["start"], row["end"])
+        spans = bio_spans(offsets, [tag_names()[t] for t in row["ner_tags"]])
+        inside = [e for e in entities if row["start"] <= e[0] and e[1] <= row["end"]]
+        assert spans == sorted(inside)
+        decoded += spans
+    assert decoded == sorted(entities)
+
+
+def test_ner_rows_are_sentences_whose_tags_decode_back_to_their_entities():
+    rows = ner_table(DOCUMENTS).to_pylist()
+    first = [row for row in rows if row["doc_id"] == "doc-a"]
+    check_rows(TEXT, ENTITIES, first)
+    assert [TEXT[row["start"] : row["end"]] for row in first] == [
+        "🇨🇳 “Huawei’s 🚀 Kirin9000” chips, said Beijing-based Xinhua News Agency.",
+        "Shares of Yahoo! Japan rose 13.5%.",  # one sentence: the entity holds "!"
+    ]
+    assert first[0]["tokens"][:4] == ["🇨🇳", "“", "Huawei", "’s"]
+    assert "Kirin" in first[0]["tokens"] and "9000" in first[0]["tokens"]
+    assert "PHOTO" not in first[0]["tokens"] + first[1]["tokens"]
+    assert rows[-1] == {
+        "doc_id": "doc-b",
+        "sentence": 0,
+        "start": 0,
+        "end": 13,
+        "tokens": ["Nothing", "here", "."],
+        "token_starts": [0, 8, 12],
+        "token_ends": [7, 12, 13],
+        "ner_tags": [0] * 3,
+    }
+
+
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "annotations" / "layers").glob("*/*.json")))
+def test_sentence_rows_of_the_articles_decode_back_to_their_layer(path):
+    layers = json.loads(path.read_text(encoding="utf-8"))["layers"]
+    text = (ROOT / "raw" / f"{path.stem}.txt").read_text(encoding="utf-8")
+    entities = [(e["start"], e["end"], e["label"]) for e in layers["entities"]["items"]]
+    noise = [(n["start"], n["end"]) for n in layers.get("noise", {"items": []})["items"]]
+    made = sentence_rows(text, entities, noise)
+    rows, token = [], 0
+    for i, (start, end, count) in enumerate(zip(made.starts, made.ends, made.counts, strict=True)):
+        span = slice(token, token + count)
+        token += count
+        starts, ends = made.tokens.starts[span].tolist(), made.tokens.ends[span].tolist()
+        rows.append(
+            {
+                "sentence": i,
+                "start": int(start),
+                "end": int(end),
+                "tokens": [text[a:b] for a, b in zip(starts, ends, strict=True)],
+                "token_starts": starts,
+                "token_ends": ends,
+                "ner_tags": made.tags[span].tolist(),
+            }
+        )
+    check_rows(text, entities, rows)
+    assert len(rows) >= 10
 
 
 def test_ner_rows_have_the_arrow_types_of_the_ner_features():

@@ -1,27 +1,34 @@
-"""The `ner` config: each document's tokens and BIO tags, made straight into Arrow.
+"""The `ner` config: one row per sentence, with its tokens, their offsets and BIO tags, made
+straight into Arrow.
 
 A document whose gold has no entities layer is left out rather than tagged all `O`:
-unannotated is not "no entities". Noise spans are left out of the token sequence. Entities are
-flat and their ends are cuts (`tokenize`), so every token lies wholly inside one entity or
-outside all: the token starting where an entity starts is tagged `B-<label>`, the entity's
-other tokens `I-<label>`, every other token `O`.
+unannotated is not "no entities". Sentences come from `sentences` (noise left out, no entity
+split between two), tokens from `tokenize` (noise left out, cut at every entity boundary), so
+every token lies wholly inside one sentence and one entity or outside all: the token starting
+where an entity starts is tagged `B-<label>`, the entity's other tokens `I-<label>`, every
+other token `O`. Offsets (the sentence's `start`/`end`, `token_starts`/`token_ends`) are code
+points of the document's text, end exclusive.
 
-Unlike the other configs (`rows` -> `arrow.table`), the rows of a batch are made as arrays:
-the tokenizer's offsets and UTF-8 bytes become the `tokens` column as they are, and the tags
+`sentence_rows` makes one document's rows from its text and spans alone, whichever layer they
+come from. Unlike the other configs (`rows` -> `arrow.table`), the rows of a batch are made as
+arrays: the tokenizer's offsets and UTF-8 bytes become the columns as they are, and the tags
 are computed as ids, so no token passes through a Python object. This module runs in the
 build's worker processes, so it stays clear of `datasets`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
+from typing import NamedTuple
 
 import numpy as np
 import pyarrow as pa
 
 from tsr_news.corpus.loader import LoadedDocument
 from tsr_news.release.rows import gold_items, gold_layers
-from tsr_news.release.tokenize import tokens
+from tsr_news.release.sentences import sentences
+from tsr_news.release.tokenize import Tokens, tokens
 from tsr_news.scheme.schemas import taxonomy
 
 BEGIN, INSIDE, OUTSIDE = "B-", "I-", "O"
@@ -75,42 +82,80 @@ def tagged(document: LoadedDocument) -> bool:
     return "entities" in gold_layers(document)
 
 
+# the columns of `features.ner`, in order
+NER_COLUMNS = [
+    "doc_id", "sentence", "start", "end", "tokens", "token_starts", "token_ends", "ner_tags",
+]  # fmt: skip
+
+
+class SentenceRows(NamedTuple):
+    """One document's `ner` rows as arrays: each sentence's `starts`/`ends` and number of
+    tokens (`counts`), then the `tokens` of all of them in order, with their `tags` (ids)."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+    counts: np.ndarray
+    tokens: Tokens
+    tags: np.ndarray
+
+
+def sentence_rows(
+    text: str, entities: Sequence[tuple[int, int, str]], noise: Sequence[tuple[int, int]]
+) -> SentenceRows:
+    """The `ner` rows of a text, from its entities' (start, end, label) and its noise spans'
+    (start, end): flat and disjoint, as a valid layer has them."""
+    spans = [(start, end) for start, end, _ in entities]
+    bounds = np.array(sentences(text, spans, noise), np.int64).reshape(-1, 2)
+    found = tokens(text, [offset for span in spans for offset in span], noise)
+    # a token lies in the last sentence to start at or before it (sentence ends fall between
+    # tokens), and every sentence holds at least one
+    within = np.searchsorted(bounds[:, 0], found.starts, side="right") - 1
+    ids = _tag_ids()
+    labelled = [(a, b, ids[BEGIN + label], ids[INSIDE + label]) for a, b, label in entities]
+    return SentenceRows(
+        starts=bounds[:, 0],
+        ends=bounds[:, 1],
+        counts=np.bincount(within, minlength=len(bounds)),
+        tokens=found,
+        tags=_tags(found.starts, labelled),
+    )
+
+
 def ner_table(documents: list[LoadedDocument], withhold_text: bool = False) -> pa.Table:
-    """The `ner` rows of the `documents` (valid, `tagged`), in their order, with the features'
-    Arrow types (`features.ner`); with `withhold_text`, every token is "" (`withhold`).
+    """The `ner` rows of the `documents` (valid, `tagged`), from their gold, in their order,
+    with the features' Arrow types (`features.ner`); with `withhold_text`, every token is ""
+    (`withhold`).
 
     Each document is tokenized on its own: tokenizing a batch's texts end to end as one, with
     a cut at each document's start, gives the same tokens but measured slower (arrays that
     outgrow the processor's caches)."""
-    ids = _tag_ids()
-    counts, utf8, sizes, tags = [], [], [], []
-    for document in documents:
-        entities = gold_items(document, "entities")
-        found = tokens(
+    made = [
+        sentence_rows(
             document.text,
-            boundaries=[offset for e in entities for offset in (e["start"], e["end"])],
-            left_out=[(n["start"], n["end"]) for n in gold_items(document, "noise")],
+            [(e["start"], e["end"], e["label"]) for e in gold_items(document, "entities")],
+            [(n["start"], n["end"]) for n in gold_items(document, "noise")],
         )
-        counts.append(len(found.starts))
-        utf8.append(found.utf8)
-        sizes.append(found.sizes)
-        labelled = [
-            (e["start"], e["end"], ids[BEGIN + e["label"]], ids[INSIDE + e["label"]])
-            for e in entities
-        ]
-        tags.append(_tags(found.starts, labelled))
-    all_sizes = np.concatenate(sizes)
+        for document in documents
+    ]
+    counts = np.concatenate([rows.counts for rows in made])
+    sizes = np.concatenate([rows.tokens.sizes for rows in made])
     if withhold_text:
-        words = _strings(np.zeros_like(all_sizes), np.zeros(0, np.uint8))
+        words = _strings(np.zeros_like(sizes), np.zeros(0, np.uint8))
     else:
-        words = _strings(all_sizes, np.concatenate(utf8))
+        words = _strings(sizes, np.concatenate([rows.tokens.utf8 for rows in made]))
+    doc_ids = [document.doc_id for document, rows in zip(documents, made, strict=True)]
     return pa.Table.from_arrays(
         [
-            pa.array([document.doc_id for document in documents], pa.string()),
+            pa.array(np.repeat(doc_ids, [len(rows.starts) for rows in made]), pa.string()),
+            pa.array(np.concatenate([np.arange(len(rows.starts)) for rows in made])),
+            pa.array(np.concatenate([rows.starts for rows in made])),
+            pa.array(np.concatenate([rows.ends for rows in made])),
             _lists(counts, words),
-            _lists(counts, pa.array(np.concatenate(tags))),
+            _lists(counts, pa.array(np.concatenate([rows.tokens.starts for rows in made]))),
+            _lists(counts, pa.array(np.concatenate([rows.tokens.ends for rows in made]))),
+            _lists(counts, pa.array(np.concatenate([rows.tags for rows in made]))),
         ],
-        names=["doc_id", "tokens", "ner_tags"],
+        names=NER_COLUMNS,
     )
 
 
