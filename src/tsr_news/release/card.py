@@ -176,8 +176,9 @@ human = entities["train"].filter(lambda row: origin.int2str(row["origin"]) == "h
 This release has the configs {present}. `documents` (default) has one row per article:
 metadata, text, `text_sha256` and its release layer's annotations as nested lists;
 `entities`, `quotes`, `measures` have one row per annotation of the release layers (with the
-referenced entities' `ref`s joined in), `ner` tokens and BIO `ner_tags` for documents whose
-release layer has entities (noise left out), and `layers` one row per document and annotation
+referenced entities' `ref`s joined in), `ner` one row per sentence of the documents whose
+release layer has entities (tokens with code-point offsets and BIO `ner_tags`), and `layers`
+one row per document and annotation
 file (gold, every human annotator, every prediction layer), for studying disagreement. A
 config or split without rows is left out (`datasets` cannot load an empty split).
 
@@ -188,9 +189,12 @@ reviewed by a person); `layer_sources` names the annotator and model of each lay
 
 Conventions: offsets are Python code points (Unicode scalar values), `end` exclusive, and
 `text[start:end]` is the span's `text`. Every field whose values come from the annotation
-taxonomy is a `ClassLabel` (names in taxonomy order; use `features[...].int2str`); an absent
-optional attribute is null. The NER tokens are runs of word characters or single other
-non-space characters, cut at every entity boundary (`tsr_news.release.tokenize`).
+taxonomy is a `ClassLabel` (names in taxonomy order; `ner_tags` in the order of the Hub's
+`conll2012_ontonotesv5`; use `features[...].int2str`); an absent optional attribute is null.
+NER sentences come from a rule-based segmenter that never splits an entity
+(`tsr_news.release.sentences`); tokens follow OntoNotes conventions and are cut at every
+entity boundary (`tsr_news.release.tokenize`). Noise spans are page furniture, not
+sentences: they are left out of `ner`.
 
 {DATASHEET_FOLLOWS}
 """

@@ -164,11 +164,17 @@ def measures() -> Features:
 
 
 def ner() -> Features:
+    """One row per sentence (`ner.sentence_rows`): code point offsets into the document's text."""
     return Features(
         {
             "doc_id": STRING,
             **source(),
+            "sentence": INT,
+            "start": INT,
+            "end": INT,
             "tokens": List(STRING),
+            "token_starts": List(INT),
+            "token_ends": List(INT),
             "ner_tags": List(ClassLabel(names=list(tag_names()))),
         }
     )
