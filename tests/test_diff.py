@@ -75,3 +75,16 @@ def test_annotation_counts_per_layer_and_label_are_reported(tmp_path, corpus, cl
     assert "entities PERSON: 0 -> 1 (+1)" in run.out
     assert "annotation layers added: doc-alpha" in run.out
     assert "changed: doc-alpha" in run.out
+
+
+def test_a_manifest_not_read_alike_by_every_reader_is_refused_in_one_line(tmp_path, cli):
+    old, new = (
+        build(FIXTURE_CORPUS, tmp_path / "a").path,
+        build(FIXTURE_CORPUS, tmp_path / "b").path,
+    )
+    manifest = new / "manifest.json"
+    manifest.write_bytes(manifest.read_bytes().replace(b'"version": "', b'"version": "\\ud800', 1))
+    run = cli("diff", old, new)
+    assert run.exit_code == 1
+    assert f"{manifest}:" in run.err and "[json-surrogate]" in run.err
+    assert len(run.err.splitlines()) == 1
