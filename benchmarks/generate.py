@@ -1015,6 +1015,56 @@ CATALOGUE: list[ErrorKind] = [
         _extra_file(lambda d: f"annotations/layers/{ANNOTATOR}/{d.doc_id}.json", _layer_of_other),
     ),
     ErrorKind("story cluster straddling splits", "split-straddle", _straddle),
+    # JSON that every reader would not read alike (tsr_news.checks.jsonfile)
+    ErrorKind("null metadata file", "json-top-type", _bytes(_meta, lambda b: b"null\n")),
+    ErrorKind(
+        "duplicate key",
+        "json-duplicate-key",
+        _bytes(
+            _gold,
+            lambda b: b.replace(
+                b'"schema_version": 1', b'"schema_version": 1, "schema_version": 1', 1
+            ),
+        ),
+    ),
+    ErrorKind(
+        "whole number written as a fraction",
+        "json-not-integer",
+        _edit(
+            _gold,
+            lambda d: _items(d, "entities")[0].__setitem__(
+                "start", 1.0 * _items(d, "entities")[0]["start"]
+            ),
+        ),
+    ),
+    ErrorKind(
+        "integer of 5,000 digits",
+        "json-number-digits",
+        _bytes(
+            _gold,
+            lambda b: b.replace(b'"schema_version": 1', b'"schema_version": 1' + b"0" * 4999, 1),
+        ),
+    ),
+    ErrorKind(
+        "number beyond a float's range",
+        "json-number-range",
+        _bytes(_gold, lambda b: b.replace(b'"schema_version": 1', b'"schema_version": 1e400', 1)),
+    ),
+    ErrorKind(
+        "lone surrogate escape",
+        "json-surrogate",
+        _bytes(_meta, lambda b: b.replace(b'"title": "', b'"title": "\\ud800', 1)),
+    ),
+    ErrorKind(
+        "nesting past the limit",
+        "json-depth",
+        _bytes(
+            _gold,
+            lambda b: b.replace(
+                b'"schema_version": 1', b'"schema_version": %s1%s' % (b"[" * 100, b"]" * 100), 1
+            ),
+        ),
+    ),
 ]
 
 

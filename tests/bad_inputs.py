@@ -134,6 +134,93 @@ CASES = [
         "utf8-invalid",
         "not valid UTF-8",
     ),
+    # JSON that every reader would not read alike (checks/jsonfile.py): each is one problem
+    # of its file, and the file goes no further
+    BadInput(
+        "null metadata file",
+        rewrite(META, lambda b: b"null\n"),
+        META,
+        "json-top-type",
+        "the file holds null; it must hold an object",
+    ),
+    BadInput(
+        "gold file holding an array",
+        rewrite(GOLD, lambda b: b"[" + b + b"]"),
+        GOLD,
+        "json-top-type",
+        "the file holds an array; it must hold an object",
+    ),
+    BadInput(
+        "duplicate key",
+        # a second, empty "items" after the noise layer's own: it would win, silently
+        rewrite(
+            GOLD, lambda b: b.replace(b"\n      ]\n    },", b'],\n      "items": []\n    },', 1)
+        ),
+        GOLD,
+        "json-duplicate-key",
+        "key 'items' is given twice in this object (first on line 9)",
+    ),
+    BadInput(
+        "whole number written as a fraction",
+        set_at(GOLD, f"{ENTITIES}/1/start", 95.0),
+        GOLD,
+        "json-not-integer",
+        "95.0 is not an integer: JSON Schema reads this whole number as an integer",
+    ),
+    BadInput(
+        "whole number written with an exponent",
+        rewrite(GOLD, lambda b: b.replace(b'"start": 95,', b'"start": 9.5e1,', 1)),
+        GOLD,
+        "json-not-integer",
+        "9.5e1 is not an integer",
+    ),
+    BadInput(
+        "integer of 5,000 digits",
+        rewrite(GOLD, lambda b: b.replace(b'"start": 95,', b'"start": %s,' % (b"9" * 5000), 1)),
+        GOLD,
+        "json-number-digits",
+        "an integer of 5000 digits; integers have at most 18",
+    ),
+    BadInput(
+        "number beyond a float's range",
+        rewrite(GOLD, lambda b: b.replace(b'"start": 95,', b'"start": 1e400,', 1)),
+        GOLD,
+        "json-number-range",
+        "1e400 is beyond the range of numbers",
+    ),
+    BadInput(
+        "NaN",
+        rewrite(GOLD, lambda b: b.replace(b'"start": 95,', b'"start": NaN,', 1)),
+        GOLD,
+        "json-syntax",
+        "NaN is not JSON",
+    ),
+    BadInput(
+        "lone surrogate escape in a string",
+        rewrite(META, lambda b: b.replace(b'"Fixture doc', b'"Fixture \\ud800doc', 1)),
+        META,
+        "json-surrogate",
+        "a string holds a lone surrogate escape (\\ud800)",
+    ),
+    BadInput(
+        "lone surrogate escape in a key",
+        rewrite(LAYER, lambda b: b.replace(b'"doc_id"', b'"\\udc00": 1, "doc_id"', 1)),
+        LAYER,
+        "json-surrogate",
+        "a key holds a lone surrogate escape (\\udc00)",
+    ),
+    BadInput(
+        "nesting past the limit",
+        rewrite(
+            GOLD,
+            lambda b: b.replace(
+                b'"kind": "image_credit"', b'"kind": %s1%s' % (b"[" * 100, b"]" * 100), 1
+            ),
+        ),
+        GOLD,
+        "json-depth",
+        "nested deeper than 64 levels",
+    ),
     BadInput(
         "wrong type",
         set_at(GOLD, f"{ENTITIES}/1/start", "95"),

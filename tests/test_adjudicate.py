@@ -250,3 +250,19 @@ def test_an_edited_item_missing_required_fields_fails_the_schema(cli, two_layers
     assert run.exit_code == 1
     assert "the merged gold fails validation" in run.err
     assert "missing required field 'target_ids' [schema-required]" in run.err
+
+
+def test_a_conflicts_file_not_read_alike_by_every_reader_is_refused_in_one_line(cli, two_layers):
+    """A key given twice would be resolved silently (last wins): refused, with its line."""
+    adjudicate(cli, two_layers)
+    path = conflicts_file(two_layers)
+    path.write_bytes(
+        path.read_bytes().replace(
+            b'"resolution": null', b'"resolution": null, "resolution": "ann2"', 1
+        )
+    )
+    run = adjudicate(cli, two_layers)
+    assert run.exit_code == 1
+    assert "annotations/adjudication/doc-alpha.json:" in run.err
+    assert "[json-duplicate-key]" in run.err and "'resolution' is given twice" in run.err
+    assert not (two_layers / "annotations" / "doc-alpha.json").exists()

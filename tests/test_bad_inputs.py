@@ -58,3 +58,25 @@ def test_bad_input_is_reported_alike_by_worker_processes(case: BadInput, corpus,
     serial = validate(corpus, jobs=1)
     assert not serial.valid
     assert validate(corpus, jobs=2) == serial
+
+
+UNREADABLE = [case for case in CASES if case.code.startswith(("json-", "utf8-bom"))]
+
+
+@pytest.mark.parametrize("case", UNREADABLE, ids=str)
+def test_json_not_read_alike_is_one_problem_of_its_file_and_nothing_is_built(
+    case: BadInput, corpus, cli, tmp_path
+):
+    """The file goes no further than reading (one problem, none from later stages), and a
+    build refuses the corpus: a file once read as "nothing" was dropped from the release."""
+    case.breaks(corpus)
+    run = cli("validate", "--root", corpus)
+    assert run.exit_code == 1
+    assert [line for line in run.out.splitlines() if line.startswith(case.path + ":")] == [
+        line for line in run.out.splitlines() if f"[{case.code}]" in line
+    ]
+    assert len([line for line in run.out.splitlines() if line.startswith(case.path)]) == 1
+    out = tmp_path / "out"
+    build = cli("build", "--root", corpus, "--out", out)
+    assert build.exit_code == 1
+    assert not out.exists()

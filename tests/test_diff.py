@@ -131,3 +131,16 @@ def test_a_release_from_before_release_layers_reads_as_gold_only(tmp_path, cli):
     assert run.exit_code == 0, run.out
     assert "features changed: documents" in run.out
     assert "release layer:" not in run.out  # doc-alpha: gold then, gold now
+
+
+def test_a_manifest_not_read_alike_by_every_reader_is_refused_in_one_line(tmp_path, cli):
+    old, new = (
+        build(FIXTURE_CORPUS, tmp_path / "a").path,
+        build(FIXTURE_CORPUS, tmp_path / "b").path,
+    )
+    manifest = new / "manifest.json"
+    manifest.write_bytes(manifest.read_bytes().replace(b'"version": "', b'"version": "\\ud800', 1))
+    run = cli("diff", old, new)
+    assert run.exit_code == 1
+    assert f"{manifest}:" in run.err and "[json-surrogate]" in run.err
+    assert len(run.err.splitlines()) == 1

@@ -251,3 +251,15 @@ def test_one_annotators_problem_keeps_the_whole_task_out(corpus, cli, tmp_path):
     assert "annotator ann3" in run.out
     assert "annotator ann2" not in run.out
     assert tree_digest(corpus) == before
+
+
+def test_an_export_not_read_alike_by_every_reader_is_refused_in_one_line(corpus, cli, tmp_path):
+    """A task's key given twice (the last would win, silently): nothing is imported."""
+    export = write(tmp_path, "export.json", [_beta()])
+    export.write_bytes(export.read_bytes().replace(b'"data": ', b'"data": {}, "data": ', 1))
+    before = tree_digest(corpus)
+    run = cli("ls", "import", export, "--users", write(tmp_path, "u.json", USERS), "--root", corpus)
+    assert run.exit_code == 1
+    assert f"{export}:1: /0/data: key 'data' is given twice" in run.err
+    assert len(run.err.splitlines()) == 1
+    assert tree_digest(corpus) == before

@@ -11,7 +11,6 @@ files broken in several places at once, that the two engines give the same verdi
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import orjson
 import pytest
 
 from tsr_news.checks.explainer import explain, inlined, prunable_schemas
+from tsr_news.checks.jsonfile import read_json
 from tsr_news.corpus.loader import schema_findings
 from tsr_news.scheme.schemas import ANNOTATION_SCHEMA, META_SCHEMA, fast_validator, validator
 
@@ -39,9 +39,9 @@ def parsed_json_files(root: Path):
     annotations/: the root also holds the generator's bookkeeping, or a repository's venvs)."""
     for path in sorted(p for d in ("raw", "annotations") for p in (root / d).rglob("*.json")):
         try:
-            yield path, schema_of(path), json.loads(path.read_bytes())
-        except ValueError:
-            continue  # not JSON: the schema never sees it
+            yield path, schema_of(path), read_json(path.name, path.read_bytes())
+        except ValueError:  # jsonfile.Unreadable: not JSON every reader reads alike
+            continue  # the schema never sees it
 
 
 def reference_errors(schema: str, value) -> list[tuple]:

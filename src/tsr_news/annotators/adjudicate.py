@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tsr_news.annotators.agreement import build_units, key_extent
+from tsr_news.checks.jsonfile import Unreadable, read_json
 from tsr_news.common.atomic import write_json
 from tsr_news.corpus.loader import Corpus, annotation_findings
 from tsr_news.scheme.model import LAYER_KINDS, Document, to_json
@@ -229,10 +230,10 @@ def adjudicate(
 def _read(path: Path, corpus: Corpus) -> dict:
     where = corpus.layout.relative(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise AdjudicationError(f"{where} is not valid JSON: {error}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("conflicts"), list):
+        data = read_json(where, path.read_bytes())
+    except Unreadable as refused:
+        raise AdjudicationError(str(refused)) from None
+    if not isinstance(data.get("conflicts"), list):
         raise AdjudicationError(f"{where} has no 'conflicts' list")
     return data
 

@@ -13,6 +13,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from tsr_news.checks.jsonfile import read_json
 from tsr_news.cli.arguments import root_of
 from tsr_news.common.exits import EXIT_INVALID, EXIT_OK, UsageError
 
@@ -136,7 +137,8 @@ def _import(args) -> int:
     users = {}
     if args.users is not None:
         try:
-            users = {u["id"]: u["email"] for u in json.loads(args.users.read_text("utf-8"))}
+            listed = read_json(str(args.users), args.users.read_bytes(), list, False)
+            users = {u["id"]: u["email"] for u in listed}
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise UsageError(f"{args.users}: not a Label Studio users list ({error})") from None
     try:

@@ -494,11 +494,16 @@ def _release_settings(root: Path):
 
 
 def _diff(args: argparse.Namespace) -> int:
+    from tsr_news.checks.jsonfile import Unreadable
     from tsr_news.release.diff import diff
 
     missing = [str(p) for p in (args.old, args.new) if not (p / "manifest.json").is_file()]
     if missing:
         raise UsageError(f"not a release directory (no manifest.json): {', '.join(missing)}")
-    result = diff(args.old, args.new)
+    try:
+        result = diff(args.old, args.new)
+    except Unreadable as refused:
+        print(f"tsr-news diff: {refused}", file=sys.stderr)
+        return EXIT_INVALID
     sys.stdout.write(result.render())
     return EXIT_OK if result.consistent else EXIT_INVALID

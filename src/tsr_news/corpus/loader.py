@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import json
 import multiprocessing
 import os
 from collections import deque
@@ -30,6 +29,7 @@ import orjson
 from tsr_news.checks import schemaerrors
 from tsr_news.checks import semantic as checks
 from tsr_news.checks.explainer import explain
+from tsr_news.checks.jsonfile import Unreadable, read_json, utf8_problem
 from tsr_news.checks.jsonpointer import line_of, pointer
 from tsr_news.checks.problems import Problem
 from tsr_news.common.interrupt import leave_stopping_to_parent, signals_held
@@ -52,7 +52,6 @@ from tsr_news.scheme.schemas import (
     taxonomy,
 )
 
-UTF8_BOM = b"\xef\xbb\xbf"
 R = TypeVar("R")
 
 
@@ -323,7 +322,7 @@ class Corpus:
             try:
                 loaded.text = data.decode("utf-8")
             except UnicodeDecodeError as error:
-                problems.append(_utf8_problem(name, data, error))
+                problems.append(utf8_problem(name, data, error))
 
         if kinds & META:
             loaded.files += 1
@@ -401,54 +400,14 @@ def check_annotation_data(
 
 
 def _read_json(data: bytes, source: _JsonFile) -> object | None:
-    """Read and decode one JSON file; None (with problems reported) if it fails.
-
-    orjson parses valid files (several times faster than `json`); a file it refuses is read
-    again by `json`, whose messages locate the error, and which alone accepts the odd valid
-    input orjson does not (integers beyond 64 bits, NaN): the verdict is `json`'s.
-    """
-    if data.startswith(UTF8_BOM):
-        source.report(
-            checks.Finding(
-                "",
-                "utf8-bom",
-                "file starts with a UTF-8 byte order mark; save it as UTF-8 without BOM",
-            )
-        )
-        return None
+    """The JSON value of one file (`jsonfile.read_json`: refused unless every reader reads it
+    alike); None, with the problem reported, if it is refused."""
     try:
-        value = orjson.loads(data)
-    except orjson.JSONDecodeError:
-        pass
-    else:
-        source.data = data
-        return value
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        source.problems.append(_utf8_problem(source.path, data, error))
+        value = read_json(source.path, data)
+    except Unreadable as refused:
+        source.problems.append(refused.problem)
         return None
     source.data = data
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as error:
-        # the parser ran out of text: at the end, or inside a string never closed
-        truncated = error.pos >= len(text.rstrip()) or error.msg.startswith("Unterminated string")
-        message = (
-            f"the file ends before its JSON is complete (truncated?): {error.msg}"
-            if truncated
-            else f"not valid JSON: {error.msg} (column {error.colno})"
-        )
-        source.problems.append(
-            Problem(
-                source.path,
-                error.lineno,
-                "",
-                "json-truncated" if truncated else "json-syntax",
-                message,
-            )
-        )
-        return None
     return value
 
 
@@ -541,18 +500,6 @@ def _work_on_chunk(
 
 def _each(work: Callable[[LoadedDocument], R], documents: list[LoadedDocument]) -> list[R]:
     return [work(document) for document in documents]
-
-
-def _utf8_problem(path: str, data: bytes, error: UnicodeDecodeError) -> Problem:
-    line = data.count(b"\n", 0, error.start) + 1
-    return Problem(
-        path,
-        line,
-        "",
-        "utf8-invalid",
-        f"not valid UTF-8: byte 0x{data[error.start]:02x} at offset {error.start} "
-        f"({error.reason}); files are UTF-8",
-    )
 
 
 def _peek_cluster(meta_path: str) -> tuple[str, str] | None:

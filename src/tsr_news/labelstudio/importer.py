@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tsr_news.checks import semantic as checks
+from tsr_news.checks.jsonfile import Unreadable, read_json
 from tsr_news.common import atomic
 from tsr_news.corpus.layout import ANNOTATOR_ID, DOC_ID, Layout
 from tsr_news.corpus.loader import check_annotation_data
@@ -64,17 +65,21 @@ class _Layer:
     annotation: AnnotationFile
 
 
+LIST_OF_TASKS = (
+    "a Label Studio JSON export is a list of tasks (use the full JSON export; JSON_MIN and "
+    "CONLL2003 lose relations and region attributes)"
+)
+
+
 def read_export(path: Path) -> list:
-    """The tasks of a JSON export; ValueError with a precise message if it is not one."""
+    """The tasks of a JSON export; ValueError with a precise message if it is not one. (Its
+    numbers may be fractions: Label Studio records times in seconds.)"""
     try:
-        tasks = json.loads(path.read_bytes().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ValueError(f"{path}: not a JSON export: {error}") from None
-    if not isinstance(tasks, list) or not all(isinstance(t, dict) for t in tasks):
-        raise ValueError(
-            f"{path}: a Label Studio JSON export is a list of tasks (use the full JSON export; "
-            "JSON_MIN and CONLL2003 lose relations and region attributes)"
-        )
+        tasks = read_json(str(path), path.read_bytes(), top=list, integers_only=False)
+    except Unreadable as refused:
+        raise ValueError(f"{refused}; {LIST_OF_TASKS}") from None
+    if not all(isinstance(t, dict) for t in tasks):
+        raise ValueError(f"{path}: {LIST_OF_TASKS}")
     return tasks
 
 

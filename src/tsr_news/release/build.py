@@ -23,7 +23,6 @@ With `withhold_text`, the rows are written without the article text (`withhold`)
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -44,6 +43,7 @@ from tsr_news.release.features import features, row_schemas
 from tsr_news.release.manifest import (
     MANIFEST,
     Provenance,
+    read_manifest,
     source_of,
     write_manifest,
     write_sha256sums,
@@ -130,7 +130,7 @@ def build(root: Path, out: Path, withhold_text: bool = False, jobs: int = 1) -> 
 
 def _recorded(release: Path) -> Release:
     """A current release, as its manifest describes it."""
-    manifest = json.loads((release / MANIFEST).read_text(encoding="utf-8"))
+    manifest = read_manifest(release / MANIFEST)
     rows = {f["path"]: f["rows"] for f in manifest["files"] if "rows" in f}
     return Release(release, manifest["documents"], rows, current=True)
 

@@ -26,7 +26,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from datasets import Features
 
-from tsr_news.release.manifest import MANIFEST
+from tsr_news.release.manifest import MANIFEST, read_manifest
 from tsr_news.scheme.model import LABEL_FIELD, LAYER_KINDS
 
 LEVELS = ("none", "patch", "minor", "major")
@@ -44,7 +44,7 @@ class Snapshot:
 
 
 def snapshot(release: Path) -> Snapshot:
-    manifest = json.loads((release / MANIFEST).read_text(encoding="utf-8"))
+    manifest = read_manifest(release / MANIFEST)
     features = {}
     for path in sorted(release.glob("data/*/*.parquet")):
         schema = pq.read_schema(path)

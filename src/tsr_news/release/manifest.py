@@ -19,6 +19,7 @@ import datasets
 import pyarrow
 
 import tsr_news
+from tsr_news.checks.jsonfile import read_json
 from tsr_news.release.datasheet import Statistics
 from tsr_news.release.digest import ContentDigest
 from tsr_news.release.layers import RULE as RELEASE_LAYER_RULE
@@ -69,6 +70,12 @@ def source_of(root: Path) -> dict | None:
     except (OSError, subprocess.CalledProcessError):
         return None
     return {"git_commit": commit, "dirty": dirty}
+
+
+def read_manifest(path: Path) -> dict:
+    """A release's manifest, read as every JSON file the tools accept is (`read_json`: its
+    agreement figures are fractions); raises `jsonfile.Unreadable` if refused."""
+    return read_json(str(path), path.read_bytes(), integers_only=False)
 
 
 def write_manifest(

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import heapq
 import itertools
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +29,7 @@ import pyarrow.parquet as pq
 from datasets import ClassLabel, Features, List
 
 from tsr_news import __version__
+from tsr_news.checks.jsonfile import Unreadable
 from tsr_news.corpus.loader import LoadedDocument
 from tsr_news.release import part
 from tsr_news.release.build import Release, write_release
@@ -37,7 +37,7 @@ from tsr_news.release.card import CARD, datasheet_of
 from tsr_news.release.digest import ContentDigest
 from tsr_news.release.features import row_schemas
 from tsr_news.release.layers import GOLD
-from tsr_news.release.manifest import MANIFEST, Provenance, sha256_file
+from tsr_news.release.manifest import MANIFEST, Provenance, read_manifest, sha256_file
 from tsr_news.release.part import ReleaseBatch, release_batch
 from tsr_news.release.withhold import fill_spans
 from tsr_news.scheme.model import (
@@ -123,7 +123,10 @@ def _withheld_manifest(release: Path) -> dict:
     path = release / MANIFEST
     if not path.is_file():
         raise NotAWithheldRelease(f"{release}: not a release directory (no {MANIFEST})")
-    manifest = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        manifest = read_manifest(path)
+    except Unreadable as refused:
+        raise NotAWithheldRelease(f"{release}: not a release: {refused}") from None
     if manifest.get("text_withheld") is not True:
         raise NotAWithheldRelease(
             f"{path}: not a text-withheld release (text_withheld is not true); it has the text"
