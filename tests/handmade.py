@@ -46,7 +46,7 @@ class Text:
             attributes["ref"] = f"{prefix}:{'_'.join(words.lower().split())}"
         return Entity(id, label, s.start, s.end, s.text, **attributes)
 
-    def quote(self, id, type, content, cue, speaker_ids, source=None) -> Quote:
+    def quote(self, id, type, content, cue, speaker_ids, source=None, flags=()) -> Quote:
         return Quote(
             id=id,
             type=type,
@@ -57,10 +57,12 @@ class Text:
             source=None if source is None else self.span(source),
             speaker_ids=tuple(speaker_ids),
             speaker_text="someone",
-            flags=(),
+            flags=tuple(flags),
         )
 
-    def measure(self, id, type, trigger, status, sectors=(), actor_ids=(), time=()) -> Measure:
+    def measure(
+        self, id, type, trigger, status, sectors=(), actor_ids=(), time=(), target_ids=()
+    ) -> Measure:
         return Measure(
             id=id,
             type=type,
@@ -68,7 +70,7 @@ class Text:
             status=status,
             specificity="specific",
             actor_ids=tuple(actor_ids),
-            target_ids=(),
+            target_ids=tuple(target_ids),
             target_jurisdictions=(),
             sectors=tuple(sectors),
             time=tuple(time),

@@ -146,6 +146,69 @@ def test_measures_match_on_the_trigger_with_type_status_and_sectors(two):
     assert attributes["sector:semiconductors"]["observed"] == 1.0
 
 
+LINKS = Text(
+    "The US said Tokyo and Seoul must curb chip exports to China. "
+    "“We will comply,” an official said. Japan said it would review the rules."
+)
+
+
+def linking_annotators():
+    """Two annotators who agree on every span and differ in refs, links and flags."""
+
+    def layers(ref_us, targets_m1, actors_m2, flags_q1):
+        return {
+            "entities": [
+                LINKS.entity("E1", "GPE", "US", gpe_role="GOV", ref=ref_us),
+                LINKS.entity("E2", "GPE", "Tokyo", gpe_role="GOV"),
+                LINKS.entity("E3", "GPE", "Seoul", gpe_role="GOV"),
+                LINKS.entity("E4", "GPE", "China", gpe_role="GOV"),
+                LINKS.entity("E5", "GPE", "Japan", gpe_role="GOV"),
+            ],
+            "quotes": [
+                LINKS.quote("Q1", "direct", "“We will comply,”", "said", [], flags=flags_q1),
+                LINKS.quote("Q2", "indirect", "it would review the rules", "Japan said", ["E5"]),
+            ],
+            "measures": [
+                LINKS.measure("M1", "EXPORT_CONTROL", "curb chip exports", "proposed",
+                              actor_ids=["E1"], target_ids=targets_m1),
+                LINKS.measure("M2", "REGULATORY_ACTION", "review the rules", "considered",
+                              actor_ids=actors_m2),
+            ],
+        }  # fmt: skip
+
+    a = layers("gpe:united_states", ["E4"], ["E5"], ["speaker_uncertain"])
+    b = layers("  GPE:United_States ", ["E2", "E4"], ["E5"], [])
+    return LINKS.document("doc-links", {"a": a, "b": b})
+
+
+def test_measure_actors_and_targets_are_compared_through_the_entities():
+    measures = compare([linking_annotators()], ["a", "b"])["kinds"]["measures"]["attributes"]
+    # actors: M1 {US} {US}, M2 {Japan} {Japan}: all agree; two distinct values
+    # po = 1; a: {US} 1, {Japan} 1; b the same; pe = (1*1 + 1*1)/4 = 1/2 -> kappa = 1
+    assert measures["actors"]["value"] == pytest.approx(1.0)
+    # targets: M1 {China} vs {Tokyo, China}: disagree; M2 {} {}: agree. po = 1/2
+    # a: {China} 1, {} 1; b: {Tokyo, China} 1, {} 1; pe = (0 + 1*1)/4 = 1/4
+    # kappa = (1/2 - 1/4) / (3/4) = 1/3
+    assert measures["targets"]["observed"] == pytest.approx(0.5)
+    assert measures["targets"]["value"] == pytest.approx(1 / 3)
+
+
+def test_entity_refs_agree_when_equal_after_normalisation():
+    entities = compare([linking_annotators()], ["a", "b"])["kinds"]["entities"]["attributes"]
+    # every GPE's ref agrees (the US's differs only in case and outer white space): po = 1
+    ref = entities["ref"]
+    assert (ref["units"], ref["observed"], ref["value"]) == (5, 1.0, pytest.approx(1.0))
+
+
+def test_quote_flags_are_compared_as_sets_and_flag_by_flag():
+    quotes = compare([linking_annotators()], ["a", "b"])["kinds"]["quotes"]["attributes"]
+    # Q1: {speaker_uncertain} vs {}: Jaccard 0; Q2: {} vs {}: 1 -> mean 1/2
+    assert quotes["flags"]["value"] == pytest.approx(0.5)
+    # flag:speaker_uncertain: (T,F) (F,F): po = 1/2; a: T 1, F 1; b: F 2; pe = 2/4 -> kappa 0
+    assert quotes["flag:speaker_uncertain"]["value"] == pytest.approx(0.0)
+    assert quotes["flag:speaker_uncertain"]["observed"] == pytest.approx(0.5)
+
+
 def test_kinds_not_annotated_by_every_annotator_are_left_out(two):
     assert "noise" not in two["kinds"]  # no one has a noise layer
 
@@ -241,12 +304,24 @@ def test_asking_for_an_absent_annotator_is_an_error():
         select_annotators([two_annotators()], ["a", "zz"])
 
 
-def test_cli_prints_tables_and_json_for_the_fixture_corpus(cli, corpus):
+def test_cli_compares_a_prediction_layer_only_when_it_is_named(cli, corpus):
     run = cli("agreement", "--root", corpus)
     assert run.exit_code == 0
-    assert "== entities (1 document(s); items: ann1 5, tagger-x 2) ==" in run.out
+    assert "found 1 (ann1): nothing to compare" in run.out
+    assert "prediction layers, compared only when named with --layers: tagger-x" in run.out
     body = json.loads(cli("agreement", "--root", corpus, "--format", "json").out)
+    assert body["annotators"] == ["ann1"] and body["predictions_left_out"] == ["tagger-x"]
+
+
+def test_cli_prints_tables_and_json_for_the_named_layers_of_the_fixture_corpus(cli, corpus):
+    run = cli("agreement", "--root", corpus, "--layers", "ann1,tagger-x")
+    assert run.exit_code == 0
+    assert "== entities (1 document(s); items: ann1 5, tagger-x 2) ==" in run.out
+    body = json.loads(
+        cli("agreement", "--root", corpus, "--layers", "ann1,tagger-x", "--format", "json").out
+    )
     assert body["kinds"]["entities"]["pairs"][0]["exact"]["recall"] == pytest.approx(2 / 5)
+    assert "predictions_left_out" not in body
 
 
 def test_cli_on_a_corpus_without_layers_says_there_is_nothing_to_compare(cli, corpus):

@@ -36,19 +36,29 @@ Units and attributes
     agreement: Cohen's kappa with two annotators, Krippendorff's alpha (nominal) with more.
     An attribute an item does not have (gpe_role on a non-GPE entity) is missing for that
     annotator; a unit is used when at least two values (kappa: both values) are present.
-    A quote's speaker is compared through the entities: each speaker entity is replaced by the
-    entity unit it belongs to, so two annotators agree when they linked the same mention
-    (overlap-matched), whatever their entity ids; no speaker linked is a value of its own.
-    Sectors are set-valued: each sector used on a compared unit is a binary attribute
-    (`sector:<name>`, "did the annotator choose it"), and `sectors` gives the mean pairwise
-    Jaccard of the sets (two empty sets agree fully): a plain observed agreement, not
-    chance-corrected.
+    Links are compared through the entities: a quote's speaker and a measure's actors and
+    targets are each the set of entity units their linked entities belong to, so two
+    annotators agree when they linked the same mentions (overlap-matched), whatever their
+    entity ids; nothing linked is a value of its own. An entity's `ref` is compared as a
+    string, exactly after normalisation (Unicode NFC, case-folded, outer white space and
+    runs of inner white space reduced to one space); an entity without one has it missing.
+    Set-valued attributes (a measure's sectors, a quote's flags): each value used on a
+    compared unit is a binary attribute (`sector:<name>`, `flag:<name>`, "did the annotator
+    choose it"), and the set itself (`sectors`, `flags`) gets the mean pairwise Jaccard of
+    the sets (two empty sets agree fully): a plain observed agreement, not chance-corrected.
+
+Whose layers
+    By default only human layers are compared (an annotator whose layers of a document are all
+    `origin: human`): agreement measures people. A prediction layer is compared only when it
+    is named (`--layers`), to evaluate a model against people, say.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections import Counter
+import re
+import unicodedata
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -233,21 +243,42 @@ def build_units(kind: str, by_annotator: dict[str, Sequence]) -> list[Unit]:
 # The second argument maps the annotator's entity ids to entity-unit keys (for speakers).
 Getter = Callable[[object, dict[str, Hashable]], Hashable | None]
 
+def normalised_ref(ref: str | None) -> str | None:
+    """A `ref` as compared: NFC, case-folded, white space trimmed and collapsed."""
+    if ref is None:
+        return None
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", ref)).strip().casefold()
+
+
+def _linked(ids: Sequence[str], entity_units: dict[str, Hashable]) -> frozenset:
+    """Linked entities as the set of entity units they belong to (see the module docstring)."""
+    return frozenset(entity_units[e] for e in ids)
+
+
 ATTRIBUTES: dict[str, dict[str, Getter]] = {
     "noise": {"kind": lambda item, _: item.kind},
     "entities": {
         "label": lambda item, _: item.label,
         "gpe_role": lambda item, _: item.gpe_role,
+        "ref": lambda item, _: normalised_ref(item.ref),
     },
     "quotes": {
         "type": lambda item, _: item.type,
-        "speaker": lambda item, entity_units: frozenset(entity_units[e] for e in item.speaker_ids),
+        "speaker": lambda item, entity_units: _linked(item.speaker_ids, entity_units),
     },
     "measures": {
         "type": lambda item, _: item.type,
         "status": lambda item, _: item.status,
+        "actors": lambda item, entity_units: _linked(item.actor_ids, entity_units),
+        "targets": lambda item, entity_units: _linked(item.target_ids, entity_units),
     },
 }
+# set-valued attributes, compared as sets and value by value (`<prefix>:<value>`)
+SET_ATTRIBUTES: dict[str, dict[str, Callable[[object], frozenset]]] = {
+    "quotes": {"flags": lambda item: frozenset(item.flags)},
+    "measures": {"sectors": lambda item: frozenset(item.sectors)},
+}
+SET_VALUE_PREFIX = {"flags": "flag", "sectors": "sector"}
 
 
 @dataclass
@@ -263,13 +294,14 @@ class _KindData:
 
 
 def select_annotators(documents: Sequence[Document], requested: Sequence[str] | None) -> list[str]:
-    """The annotators to compare: those requested (in that order), else all, sorted.
+    """The annotators to compare: those requested (in that order), else every annotator with a
+    human layer in these documents, sorted (predictions only when named).
 
     Raises AgreementError for a requested annotator with no layer in these documents.
     """
     present = sorted({a for doc in documents for a in doc.layers})
     if requested is None:
-        return present
+        return sorted({a for doc in documents for a in doc.human_annotators})
     missing = [a for a in requested if a not in present]
     if missing:
         raise AgreementError(
@@ -279,6 +311,12 @@ def select_annotators(documents: Sequence[Document], requested: Sequence[str] | 
     if len(set(requested)) != len(requested):
         raise AgreementError(f"an annotator is named twice in {', '.join(requested)}")
     return list(requested)
+
+
+def unselected_predictions(documents: Sequence[Document], annotators: Sequence[str]) -> list[str]:
+    """The layers of `documents` that are not all human work and were not selected."""
+    humans = {a for doc in documents for a in doc.human_annotators}
+    return sorted({a for doc in documents for a in doc.layers} - humans - set(annotators))
 
 
 def compare(documents: Iterable[Document], annotators: Sequence[str]) -> dict:
@@ -328,8 +366,8 @@ def _collect(doc: Document, annotators: list[str], data: dict[str, _KindData]) -
                 }
                 for name, getter in ATTRIBUTES[kind].items()
             }
-            if kind == "measures":
-                values["sectors"] = {a: frozenset(m.sectors) for a, m in unit.items.items()}
+            for name, getter in SET_ATTRIBUTES.get(kind, {}).items():
+                values[name] = {a: getter(item) for a, item in unit.items.items()}
             kd.values.append(values)
 
 
@@ -364,8 +402,8 @@ def _summarise(kd: _KindData, annotators: list[str]) -> dict:
     attributes = {}
     names = list(next(iter(kd.values), {}).keys())
     for name in names:
-        if name == "sectors":
-            attributes.update(_sectors([v["sectors"] for v in kd.values], annotators))
+        if name in SET_VALUE_PREFIX:
+            attributes.update(_set_valued(name, [v[name] for v in kd.values], annotators))
         else:
             attributes[name] = _categorical([v[name] for v in kd.values], annotators)
     return {
@@ -411,12 +449,13 @@ def _categorical(per_unit: list[dict[str, Hashable]], annotators: list[str]) -> 
     }
 
 
-def _sectors(per_unit: list[dict[str, frozenset]], annotators: list[str]) -> dict:
-    """Mean pairwise Jaccard of the sector sets, then one binary attribute per sector used."""
+def _set_valued(name: str, per_unit: list[dict[str, frozenset]], annotators: list[str]) -> dict:
+    """Mean pairwise Jaccard of a set-valued attribute's sets, then one binary attribute per
+    value used (`<prefix>:<value>`)."""
     shared = [v for v in per_unit if len(v) >= 2]
     scores = [set_jaccard(x, y) for v in shared for x, y in itertools.combinations(v.values(), 2)]
     out = {
-        "sectors": {
+        name: {
             "statistic": "mean_jaccard",
             "value": sum(scores) / len(scores) if scores else None,
             "observed": None,
@@ -424,9 +463,9 @@ def _sectors(per_unit: list[dict[str, frozenset]], annotators: list[str]) -> dic
         }
     }
     used = sorted(set().union(*(s for v in shared for s in v.values())))
-    for sector in used:
-        chosen = [{a: sector in s for a, s in v.items()} for v in shared]
-        out[f"sector:{sector}"] = _categorical(chosen, annotators)
+    for value in used:
+        chosen = [{a: value in s for a, s in v.items()} for v in shared]
+        out[f"{SET_VALUE_PREFIX[name]}:{value}"] = _categorical(chosen, annotators)
     return out
 
 
@@ -510,6 +549,11 @@ def render_text(report: dict) -> str:
     ]
     if "note" in report:
         lines.append(report["note"])
+    if report.get("predictions_left_out"):
+        lines.append(
+            "prediction layers, compared only when named with --layers: "
+            + ", ".join(report["predictions_left_out"])
+        )
     for kind, body in report["kinds"].items():
         items = ", ".join(f"{a} {n}" for a, n in body["items"].items())
         only = ", ".join(f"{a} {n}" for a, n in body["only_one"].items())

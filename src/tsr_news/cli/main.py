@@ -336,6 +336,8 @@ def _agreement(args: argparse.Namespace) -> int:
     except agreement.AgreementError as error:
         raise UsageError(str(error)) from None
     report = agreement.compare(documents, annotators)
+    if args.layers is None:
+        report["predictions_left_out"] = agreement.unselected_predictions(documents, annotators)
     if args.format == "json":
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
