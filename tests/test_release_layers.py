@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from tsr_news.release.build import build
+from tsr_news.release.features import features
 from tsr_news.release.layers import release_layer
 from tsr_news.release.settings import BadSettings, read_settings
 
@@ -265,3 +266,34 @@ def test_the_withheld_layers_config_keeps_provenance_and_blanks_span_texts(tmp_p
     assert {row["layer"] for row in table} == {DRAFT}
     assert all(entity["text"] == "" for row in table for entity in row["entities"])
     assert all(source["model"] for row in table for source in row["layer_sources"])
+
+
+def expected_rows(root: Path, documents: datasets.Dataset, config: str) -> list[dict]:
+    """The rows of `config` worked out from the corpus files: each document's release layer
+    (as `documents` names it) file, its items of the kind, refs joined, labels as ids."""
+    config_features = features(config)
+    joins = {"speaker_ids": "speaker_refs", "actor_ids": "actor_refs", "target_ids": "target_refs"}
+    out = []
+    for doc_id, layer in zip(documents["doc_id"], documents["layer"], strict=True):
+        if layer is None:
+            continue
+        name = f"{doc_id}.json" if layer == "gold" else f"layers/{layer}/{doc_id}.json"
+        file = json.loads((root / "annotations" / name).read_text(encoding="utf-8"))["layers"]
+        if config not in file:
+            continue
+        refs = {e["id"]: e.get("ref") for e in file.get("entities", {"items": []})["items"]}
+        for item in file[config]["items"]:
+            row = {"doc_id": doc_id, "layer": layer, "origin": file[config]["origin"], **item}
+            row.update(
+                {ref: [refs[i] for i in item[ids]] for ids, ref in joins.items() if ids in item}
+            )
+            out.append(config_features.encode_example({k: row.get(k) for k in config_features}))
+    return out
+
+
+@pytest.mark.parametrize("corpus_root", [REPO, FIXTURE_CORPUS], ids=["repo", "fixture"])
+@pytest.mark.parametrize("config", ["entities", "quotes", "measures"])
+def test_per_annotation_rows_equal_the_release_layers_items(tmp_path, corpus_root, config):
+    release = build(corpus_root, tmp_path).path
+    documents = load(release, "documents")
+    assert load(release, config).to_list() == expected_rows(corpus_root, documents, config)

@@ -56,9 +56,9 @@ Whose layers
 from __future__ import annotations
 
 import itertools
-from collections import Counter
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -242,6 +242,7 @@ def build_units(kind: str, by_annotator: dict[str, Sequence]) -> list[Unit]:
 # An attribute's value for one annotator's item; None = the item has no such attribute.
 # The second argument maps the annotator's entity ids to entity-unit keys (for speakers).
 Getter = Callable[[object, dict[str, Hashable]], Hashable | None]
+
 
 def normalised_ref(ref: str | None) -> str | None:
     """A `ref` as compared: NFC, case-folded, white space trimmed and collapsed."""

@@ -56,6 +56,16 @@ class RowSchema:
     named: pa.Schema
     encodings: tuple[Encoding | None, ...]
 
+    def select(self, names) -> RowSchema:
+        """The schema of these columns only (in this schema's order)."""
+        keep = [i for i, name in enumerate(self.named.names) if name in names]
+        return RowSchema(
+            pa.schema([self.named.field(i) for i in keep]), tuple(self.encodings[i] for i in keep)
+        )
+
+    def without(self, names) -> RowSchema:
+        return self.select([name for name in self.named.names if name not in names])
+
 
 def table(rows: list[dict], schema: RowSchema) -> pa.Table:
     """The `rows` (JSON values, labels by name) with labels as ids, each column in one

@@ -19,7 +19,7 @@ from datasets import ClassLabel, Features, List, Value
 
 from tsr_news.release.arrow import Encoding, Labels, ListOf, Record, RowSchema
 from tsr_news.release.ner import tag_names
-from tsr_news.release.rows import ROW_CONFIGS
+from tsr_news.release.rows import FLAT_CONFIGS, ROW_CONFIGS
 from tsr_news.scheme.schemas import taxonomy
 
 DEFAULT_CONFIG = "documents"
@@ -195,9 +195,10 @@ def features(config: str) -> Features:
 
 @cache
 def row_schemas() -> dict[str, RowSchema]:
-    """Config (of rows.ROW_CONFIGS) -> what `arrow.table` needs to turn its rows into tables of
+    """Config (of rows.ROW_CONFIGS and FLAT_CONFIGS: the per-annotation configs need only
+    their column names, `flat`) -> what `arrow.table` needs to turn its rows into tables of
     its features, in pyarrow terms that worker processes can take without `datasets`."""
-    return {config: _row_schema(features(config)) for config in ROW_CONFIGS}
+    return {config: _row_schema(features(config)) for config in (*ROW_CONFIGS, *FLAT_CONFIGS)}
 
 
 def _row_schema(config_features: Features) -> RowSchema:

@@ -12,7 +12,8 @@ seconds).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 
 import pyarrow as pa
 
@@ -23,9 +24,17 @@ from tsr_news.release import ner
 from tsr_news.release.arrow import RowSchema, table
 from tsr_news.release.datasheet import Statistics
 from tsr_news.release.digest import ContentDigest
-from tsr_news.release.layers import release_layer
-from tsr_news.release.rows import ROW_CONFIGS, rows
+from tsr_news.release.flat import documents_table, flat_table
+from tsr_news.release.layers import SourcedLayer, release_layer
+from tsr_news.release.rows import (
+    ANNOTATION_COLUMNS,
+    FLAT_CONFIGS,
+    annotation_columns,
+    document_row,
+    layer_rows,
+)
 from tsr_news.release.withhold import withhold
+from tsr_news.scheme.schemas import taxonomy
 
 # Documents per batch: converting rows to Arrow costs a fixed overhead per call, which larger
 # batches spread thinner, and the writer buffers at most a few batches per worker. `build` and
@@ -77,26 +86,72 @@ def release_batch(
 ) -> ReleaseBatch:
     """The batch of the valid `documents` (in doc_id order); `schemas`: each row config's
     `features.row_schemas()`; `fallback_layers`: the release settings' (`layers`)."""
-    released: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    tagged: dict[str, list] = defaultdict(list)
+    splits: dict[str, _Split] = defaultdict(_Split)
     digest_lines = []
     statistics = Statistics()
     for document in documents:
-        split = document.meta["split"]
+        split = splits[document.meta["split"]]
         layer = release_layer(document, fallback_layers)
-        for config in ROW_CONFIGS:
-            for row in rows(document, config, layer):
-                if config in ContentDigest.CONFIGS:
-                    digest_lines.append(ContentDigest.line(row))
-                released[config, split].append(withhold(row, config) if withhold_text else row)
+        row = document_row(document, layer)
+        digest_lines.append(ContentDigest.line(row))
+        split.add_document(withhold(row, "documents") if withhold_text else row, layer)
+        for layer_row in layer_rows(document, layer):
+            digest_lines.append(ContentDigest.line(layer_row))
+            split.add_layer(withhold(layer_row, "layers") if withhold_text else layer_row)
         if ner.tagged(layer):
-            tagged[split].append((document, layer))
+            split.tagged.append((document, layer))
         statistics.add(document, layer)
-    tables = {key: table(key_rows, schemas[key[0]]) for key, key_rows in released.items()}
-    for split, split_documents in tagged.items():
-        tables["ner", split] = ner.ner_table(split_documents, withhold_text)
+    tables = {}
+    for name, split in splits.items():
+        for config, made in split.tables(schemas, withhold_text).items():
+            tables[config, name] = made
     sizes = {key: t.nbytes for key, t in tables.items()}
     return ReleaseBatch(tables, sizes, b"".join(digest_lines), statistics)
+
+
+@dataclass
+class _Split:
+    """One split's share of a batch, gathered document by document, then made into tables."""
+
+    meta: list[dict] = field(default_factory=list)  # `documents` rows but their annotations
+    layers: list[dict] = field(default_factory=list)
+    released_row: list[int | None] = field(default_factory=list)  # into `layers`, per document
+    released: list[SourcedLayer | None] = field(default_factory=list)
+    tagged: list[tuple[LoadedDocument, SourcedLayer]] = field(default_factory=list)
+
+    def add_document(self, row: dict, layer: SourcedLayer | None) -> None:
+        self.meta.append({k: v for k, v in row.items() if k not in ANNOTATION_COLUMNS})
+        self.released.append(layer)
+        # the document's release layer is the first of its `layers` rows flagged `released`
+        self.released_row.append(None)
+
+    def add_layer(self, row: dict) -> None:
+        if row["released"]:
+            self.released_row[-1] = len(self.layers)
+        self.layers.append(row)
+
+    def tables(self, schemas: dict[str, RowSchema], withhold_text: bool) -> dict[str, pa.Table]:
+        documents = schemas["documents"]
+        layers = table(self.layers, schemas["layers"]) if self.layers else None
+        empty = table([annotation_columns(None)], documents.select(ANNOTATION_COLUMNS))
+        meta = table(self.meta, documents.without(ANNOTATION_COLUMNS))
+        names = documents.named.names
+        made = {"documents": documents_table(meta, layers, self.released_row, empty, names)}
+        if layers is not None:
+            made["layers"] = layers
+        for config in FLAT_CONFIGS:
+            names = schemas[config].named.names
+            flat = flat_table(config, made["documents"], self.released, _origin_ids(), names)
+            if flat is not None:
+                made[config] = flat
+        if self.tagged:
+            made["ner"] = ner.ner_table(self.tagged, withhold_text)
+        return made
+
+
+@cache
+def _origin_ids() -> dict[str, int]:
+    return {name: i for i, name in enumerate(taxonomy()["origin"].values)}
 
 
 def checked_batch(
