@@ -8,20 +8,23 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import os
 import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from tsr_news.corpus.splits import assign_split
 from tsr_news.corpus.validate import validate
+from tsr_news.release.build import build
+from tsr_news.release.rows import CONFIGS
 
 from bad_inputs import CASES
-from conftest import TSR_NEWS, tree_digest
+from conftest import REPO, TSR_NEWS, tree_digest
 
-REPO = Path(__file__).resolve().parents[1]
 BENCHMARKS = REPO / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
 
@@ -202,6 +205,8 @@ def test_runner_end_to_end_at_a_tiny_size(tmp_path):
         "orjson parse floor",
         "check-jsonschema",
         "datasets from_json.to_parquet",
+        "peer (jsonschema-rs)",
+        "peer (jsonschema)",
     ):
         assert f"     40  {what}" in out, what
     assert "2 injected errors, 0 missed" in out
@@ -213,11 +218,32 @@ def test_runner_end_to_end_at_a_tiny_size(tmp_path):
         "validate invalid / valid corpus",
         "validate --jobs 2 / --jobs 1",
         "largest peak RSS",
+        "build / peer (jsonschema-rs) (docs/s)",
+        "build / peer (jsonschema) (docs/s)",
     ):
         assert ratio in out, ratio
     assert "| N | what | docs/s |" in out
     assert "machine: " in out and "check-jsonschema" in out
     body = json.loads(figures.read_text())
-    assert len(body["rows"]) == 8
+    assert len(body["rows"]) == 10
     assert all(r["seconds"] > 0 and r["peak_mb"] > 0 for r in body["rows"])
     assert {r["passed"] for r in body["ratios"]} <= {True, False, None}
+
+
+def test_the_peer_writes_the_same_rows_as_the_build(tmp_path):
+    """The peer measured against the build does the same work: every config, same rows."""
+    env = {**os.environ, "HF_HOME": str(tmp_path / "hf"), "HF_HUB_OFFLINE": "1"}
+    peer = subprocess.run(
+        [sys.executable, BENCHMARKS / "peer.py", REPO, tmp_path / "peer", "--validator", "none"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert peer.returncode == 0, peer.stderr
+    release = build(REPO, tmp_path / "build").path
+    written = sorted(tmp_path.joinpath("peer").glob("*/*.parquet"))
+    assert {p.parent.name for p in written} == set(CONFIGS)
+    for path in written:
+        (ours,) = (release / "data" / path.parent.name).glob(f"{path.stem}-*.parquet")
+        assert pq.read_table(path).to_pylist() == pq.read_table(ours).to_pylist(), path
