@@ -118,29 +118,10 @@ def _ner_rows(text: str, layer, doc_id: str) -> list[dict]:
 
     entities = [(e["start"], e["end"], e["label"]) for e in layer.items("entities")]
     noise = [(n["start"], n["end"]) for n in layer.items("noise")]
-    made = ner.sentence_rows(text, entities, noise)
     names = ner.tag_names()
-    out, first = [], 0
-    origin = layer.kind_origin("entities")
-    for i, (start, end, count) in enumerate(zip(made.starts, made.ends, made.counts, strict=True)):
-        span = slice(first, first + int(count))
-        first += int(count)
-        starts, ends = made.tokens.starts[span].tolist(), made.tokens.ends[span].tolist()
-        out.append(
-            {
-                "doc_id": doc_id,
-                "layer": layer.name,
-                "origin": origin,
-                "sentence": i,
-                "start": int(start),
-                "end": int(end),
-                "tokens": [text[a:b] for a, b in zip(starts, ends, strict=True)],
-                "token_starts": starts,
-                "token_ends": ends,
-                "ner_tags": [names[t] for t in made.tags[span].tolist()],
-            }
-        )
-    return out
+    source = {"doc_id": doc_id, "layer": layer.name, "origin": layer.kind_origin("entities")}
+    rows = ner.sentence_rows(text, entities, noise).as_rows(text)
+    return [{**source, **row, "ner_tags": [names[t] for t in row["ner_tags"]]} for row in rows]
 
 
 if __name__ == "__main__":

@@ -393,12 +393,7 @@ def bench_size(n: int, args, jobs_flags: dict[str, bool]) -> list[Row]:
 
     def reference() -> Run:
         with tempfile.TemporaryDirectory(prefix="bench-hf-") as home:
-            env = {
-                **os.environ,
-                "HF_HOME": home,
-                "HF_DATASETS_CACHE": str(Path(home) / "datasets"),
-                "HF_HUB_OFFLINE": "1",
-            }
+            env = _fresh_hf_env(home)
             target = Path(home) / "documents.parquet"
             warm(jsonl)
             run = measure(
@@ -431,6 +426,18 @@ def bench_size(n: int, args, jobs_flags: dict[str, bool]) -> list[Row]:
 
 
 PEER_VALIDATORS = ("jsonschema-rs", "jsonschema")
+
+
+def _fresh_hf_env(home: str) -> dict[str, str]:
+    """The environment with `datasets`' home and cache in `home` (fresh), offline."""
+    return {
+        **os.environ,
+        "HF_HOME": home,
+        "HF_DATASETS_CACHE": str(Path(home) / "datasets"),
+        "HF_HUB_OFFLINE": "1",
+    }
+
+
 # issue 24's targets: build throughput against the datasets floor, by N, and against the peers
 BUILD_VS_FLOOR = {20_000: 0.4, 100_000: 0.33}
 BUILD_VS_PEER = {"jsonschema-rs": 6, "jsonschema": 15}
@@ -441,12 +448,7 @@ def _peer_row(n: int, mb: float, valid: Path, validator: str, repeats: int) -> R
 
     def peer() -> Run:
         with tempfile.TemporaryDirectory(prefix="bench-peer-") as home:
-            env = {
-                **os.environ,
-                "HF_HOME": home,
-                "HF_DATASETS_CACHE": str(Path(home) / "datasets"),
-                "HF_HUB_OFFLINE": "1",
-            }
+            env = _fresh_hf_env(home)
             warm(valid)
             out = Path(home) / "release"
             cmd = [sys.executable, str(HERE / "peer.py"), str(valid), str(out)]

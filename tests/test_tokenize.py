@@ -235,23 +235,7 @@ def test_sentence_rows_of_the_articles_decode_back_to_their_layer(path):
     text = (ROOT / "raw" / f"{path.stem}.txt").read_text(encoding="utf-8")
     entities = [(e["start"], e["end"], e["label"]) for e in layers["entities"]["items"]]
     noise = [(n["start"], n["end"]) for n in layers.get("noise", {"items": []})["items"]]
-    made = sentence_rows(text, entities, noise)
-    rows, token = [], 0
-    for i, (start, end, count) in enumerate(zip(made.starts, made.ends, made.counts, strict=True)):
-        span = slice(token, token + count)
-        token += count
-        starts, ends = made.tokens.starts[span].tolist(), made.tokens.ends[span].tolist()
-        rows.append(
-            {
-                "sentence": i,
-                "start": int(start),
-                "end": int(end),
-                "tokens": [text[a:b] for a, b in zip(starts, ends, strict=True)],
-                "token_starts": starts,
-                "token_ends": ends,
-                "ner_tags": made.tags[span].tolist(),
-            }
-        )
+    rows = sentence_rows(text, entities, noise).as_rows(text)
     check_rows(text, entities, rows)
     assert len(rows) >= 10
 

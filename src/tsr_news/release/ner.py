@@ -102,6 +102,29 @@ class SentenceRows(NamedTuple):
     tokens: Tokens
     tags: np.ndarray
 
+    def as_rows(self, text: str) -> list[dict]:
+        """The rows as Python values (tag ids), one per sentence: for tests and for code that
+        wants rows rather than arrays (`benchmarks/peer.py`)."""
+        rows, first = [], 0
+        for i, (start, end, count) in enumerate(
+            zip(self.starts.tolist(), self.ends.tolist(), self.counts.tolist(), strict=True)
+        ):
+            span = slice(first, first + count)
+            first += count
+            starts, ends = self.tokens.starts[span].tolist(), self.tokens.ends[span].tolist()
+            rows.append(
+                {
+                    "sentence": i,
+                    "start": start,
+                    "end": end,
+                    "tokens": [text[a:b] for a, b in zip(starts, ends, strict=True)],
+                    "token_starts": starts,
+                    "token_ends": ends,
+                    "ner_tags": self.tags[span].tolist(),
+                }
+            )
+        return rows
+
 
 def sentence_rows(
     text: str, entities: Sequence[tuple[int, int, str]], noise: Sequence[tuple[int, int]]
