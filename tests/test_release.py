@@ -25,7 +25,6 @@ from tsr_news.release.inputs import stamp_path
 from tsr_news.release.manifest import MANIFEST, SHA256SUMS
 from tsr_news.release.ner import bio_spans, tag_names
 from tsr_news.release.rows import CONFIGS
-from tsr_news.release.tokenize import tokenize
 
 from conftest import FIXTURE_CORPUS, REPO, tree_digest
 
@@ -186,12 +185,6 @@ def test_documents_features_carry_every_field_of_the_scheme():
     assert meta_fields <= set(columns)
     for kind, item_type in ITEM_TYPES.items():
         assert {f.name for f in dataclasses.fields(item_type)} == set(columns[kind].feature)
-
-
-def test_tokenizer_cuts_at_entity_boundaries_inside_words():
-    text = "US-made chips"
-    assert tokenize(text, [0, 2]) == [(0, 2), (2, 3), (3, 7), (8, 13)]
-    assert tokenize("abcdef", [2, 4]) == [(0, 2), (2, 4), (4, 6)]
 
 
 def test_two_builds_of_the_same_corpus_are_byte_identical(releases, tmp_path):
