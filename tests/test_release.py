@@ -1,8 +1,7 @@
 """The release: what `tsr-news build` writes, loaded back with `datasets` as a researcher would.
 
-The repository's corpus (no gold yet: its release layers are the AI-written draft) and the
-fixture corpus (gold and two layers) are each built once
-per session; the tests read those releases and never write into them.
+The repository's and the fixture corpus's releases are built once per session (`releases`,
+in conftest); the tests read them and never write into them.
 """
 
 from __future__ import annotations
@@ -26,21 +25,14 @@ from tsr_news.release.manifest import MANIFEST, SHA256SUMS
 from tsr_news.release.ner import bio_spans, tag_names
 from tsr_news.release.rows import CONFIGS
 
-from conftest import FIXTURE_CORPUS, REPO, tree_digest
+from conftest import CORPORA, FIXTURE_CORPUS, REPO, tree_digest
 
 datasets.disable_progress_bars()
-
-CORPORA = {"repo": REPO, "fixture": FIXTURE_CORPUS}
 
 
 def card(release: Path) -> dict:
     _, front, _ = release.joinpath("README.md").read_text(encoding="utf-8").split("---\n", 2)
     return yaml.safe_load(front)
-
-
-@pytest.fixture(scope="session")
-def releases(tmp_path_factory) -> dict[str, Path]:
-    return {name: build(root, tmp_path_factory.mktemp(name)).path for name, root in CORPORA.items()}
 
 
 @pytest.fixture(scope="session", params=sorted(CORPORA))

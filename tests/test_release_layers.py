@@ -58,8 +58,8 @@ def add_gold(root: Path, doc_id: str, adjudicator: str = "lead") -> None:
 
 
 @pytest.fixture(scope="module")
-def repo_release(tmp_path_factory) -> Path:
-    return build(REPO, tmp_path_factory.mktemp("repo")).path
+def repo_release(releases) -> Path:
+    return releases["repo"]
 
 
 @pytest.fixture(scope="module")
