@@ -61,6 +61,11 @@ def releases(tmp_path_factory) -> dict[str, Path]:
     return {name: build(root, tmp_path_factory.mktemp(name)).path for name, root in CORPORA.items()}
 
 
+@pytest.fixture(scope="session")
+def repo_release(releases) -> Path:
+    return releases["repo"]
+
+
 @pytest.fixture
 def cli(capsys):
     """Run `tsr-news ARGS...` in-process; return its exit code and output."""

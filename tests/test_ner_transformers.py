@@ -33,11 +33,6 @@ SPECIAL = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 
 
 @pytest.fixture(scope="module")
-def repo_release(releases) -> Path:
-    return releases["repo"]
-
-
-@pytest.fixture(scope="module")
 def ner(repo_release) -> datasets.Dataset:
     return datasets.load_dataset(str(repo_release), "ner", split="train")
 
