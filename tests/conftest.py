@@ -1,4 +1,5 @@
-"""Shared fixtures: the repository, the small valid fixture corpus, and a way to run the CLI."""
+"""Shared fixtures: the repository, the small valid fixture corpus, their releases, and a way to
+run the CLI."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ os.environ.update(HF_HOME=HF_HOME, HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1")
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE_CORPUS = Path(__file__).parent / "fixtures" / "corpus"
+# the corpora whose releases `releases` builds
+CORPORA = {"repo": REPO, "fixture": FIXTURE_CORPUS}
 TSR_NEWS = Path(sys.executable).parent / "tsr-news"  # the command, for tests that run it
 
 
@@ -46,6 +49,21 @@ def corpus(tmp_path: Path) -> Path:
     root = tmp_path / "corpus"
     shutil.copytree(FIXTURE_CORPUS, root)
     return root
+
+
+@pytest.fixture(scope="session")
+def releases(tmp_path_factory) -> dict[str, Path]:
+    """The releases of the repository's corpus (no gold yet: its release layers are the
+    AI-written draft) and of the fixture corpus (gold and two layers), each built once per
+    session for every test module that reads them; tests never write into them."""
+    from tsr_news.release.build import build  # imports `datasets`: only for tests that build
+
+    return {name: build(root, tmp_path_factory.mktemp(name)).path for name, root in CORPORA.items()}
+
+
+@pytest.fixture(scope="session")
+def repo_release(releases) -> Path:
+    return releases["repo"]
 
 
 @pytest.fixture

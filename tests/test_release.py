@@ -1,8 +1,7 @@
 """The release: what `tsr-news build` writes, loaded back with `datasets` as a researcher would.
 
-The repository's corpus (no gold yet: its release layers are the AI-written draft) and the
-fixture corpus (gold and two layers) are each built once
-per session; the tests read those releases and never write into them.
+The repository's and the fixture corpus's releases are built once per session (`releases`,
+in conftest); the tests read them and never write into them.
 """
 
 from __future__ import annotations
@@ -25,23 +24,15 @@ from tsr_news.release.inputs import stamp_path
 from tsr_news.release.manifest import MANIFEST, SHA256SUMS
 from tsr_news.release.ner import bio_spans, tag_names
 from tsr_news.release.rows import CONFIGS
-from tsr_news.release.tokenize import tokenize
 
-from conftest import FIXTURE_CORPUS, REPO, tree_digest
+from conftest import CORPORA, FIXTURE_CORPUS, REPO, tree_digest
 
 datasets.disable_progress_bars()
-
-CORPORA = {"repo": REPO, "fixture": FIXTURE_CORPUS}
 
 
 def card(release: Path) -> dict:
     _, front, _ = release.joinpath("README.md").read_text(encoding="utf-8").split("---\n", 2)
     return yaml.safe_load(front)
-
-
-@pytest.fixture(scope="session")
-def releases(tmp_path_factory) -> dict[str, Path]:
-    return {name: build(root, tmp_path_factory.mktemp(name)).path for name, root in CORPORA.items()}
 
 
 @pytest.fixture(scope="session", params=sorted(CORPORA))
@@ -186,12 +177,6 @@ def test_documents_features_carry_every_field_of_the_scheme():
     assert meta_fields <= set(columns)
     for kind, item_type in ITEM_TYPES.items():
         assert {f.name for f in dataclasses.fields(item_type)} == set(columns[kind].feature)
-
-
-def test_tokenizer_cuts_at_entity_boundaries_inside_words():
-    text = "US-made chips"
-    assert tokenize(text, [0, 2]) == [(0, 2), (2, 3), (3, 7), (8, 13)]
-    assert tokenize("abcdef", [2, 4]) == [(0, 2), (2, 4), (4, 6)]
 
 
 def test_two_builds_of_the_same_corpus_are_byte_identical(releases, tmp_path):

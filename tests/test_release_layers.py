@@ -59,11 +59,6 @@ def add_gold(root: Path, doc_id: str, adjudicator: str = "lead") -> None:
 
 
 @pytest.fixture(scope="module")
-def repo_release(tmp_path_factory) -> Path:
-    return build(REPO, tmp_path_factory.mktemp("repo")).path
-
-
-@pytest.fixture(scope="module")
 def gold_pair(tmp_path_factory) -> tuple[Path, Path]:
     """Releases of the repository's corpus before and after gold lands for its third document."""
     root = repo_copy(tmp_path_factory.mktemp("corpus"))

@@ -2,7 +2,8 @@
 
 One definition for the two places that must agree on them: the sentence segmenter (such a
 period ends no sentence, `sentences`) and the NER tokenizer (the token keeps its period, as
-OntoNotes and the Penn Treebank write "U.S." and "Inc.", `tokenize`).
+OntoNotes and the Penn Treebank write "U.S." and "Inc.", `tokenize`). A build finds them once
+per document for both (`ner.sentence_rows`), so the two agree by construction.
 
 An abbreviation is, standing alone (no letter, digit or period right before it):
 - two or more single letters, each with its period: "U.S.", "A.I.", "p.m.", "e.g.";

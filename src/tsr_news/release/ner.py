@@ -28,6 +28,7 @@ import numpy as np
 import pyarrow as pa
 
 from tsr_news.corpus.loader import LoadedDocument
+from tsr_news.release.abbreviations import abbreviations
 from tsr_news.release.layers import SourcedLayer
 from tsr_news.release.sentences import sentences
 from tsr_news.release.tokenize import Tokens, tokens
@@ -132,8 +133,9 @@ def sentence_rows(
     """The `ner` rows of a text, from its entities' (start, end, label) and its noise spans'
     (start, end): flat and disjoint, as a valid layer has them."""
     spans = [(start, end) for start, end, _ in entities]
-    bounds = np.array(sentences(text, spans, noise), np.int64).reshape(-1, 2)
-    found = tokens(text, [offset for span in spans for offset in span], noise)
+    abbreviated = abbreviations(text)  # one pass for the segmenter and the tokenizer
+    bounds = np.array(sentences(text, spans, noise, abbreviated), np.int64).reshape(-1, 2)
+    found = tokens(text, [offset for span in spans for offset in span], noise, abbreviated)
     # a token lies in the last sentence to start at or before it (sentence ends fall between
     # tokens), and every sentence holds at least one
     within = np.searchsorted(bounds[:, 0], found.starts, side="right") - 1

@@ -46,12 +46,18 @@ LINE_END = regex.compile(rf"(?<=[^\s,]\s*)[{_LINE_BREAK}](?=\s*[^\s\p{{Ll}}])")
 
 
 def sentences(
-    text: str, entities: Iterable[tuple[int, int]] = (), noise: Iterable[tuple[int, int]] = ()
+    text: str,
+    entities: Iterable[tuple[int, int]] = (),
+    noise: Iterable[tuple[int, int]] = (),
+    abbreviated: Iterable[tuple[int, int]] | None = None,
 ) -> list[tuple[int, int]]:
     """The (start, end) of each sentence of `text`, in order, given its entities' and its noise
-    spans' (start, end): flat and disjoint, as a valid layer has them."""
+    spans' (start, end): flat and disjoint, as a valid layer has them. `abbreviated` is
+    `abbreviations(text)` if the caller has it already (the tokenizer needs them too)."""
     noise = sorted(noise)
-    abbreviation_ends = {end for _, end in abbreviations(text)}
+    if abbreviated is None:
+        abbreviated = abbreviations(text)
+    abbreviation_ends = {end for _, end in abbreviated}
     ends = [
         match.end()
         for match in TERMINAL.finditer(text)

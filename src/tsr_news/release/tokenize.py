@@ -112,10 +112,14 @@ class Tokens(NamedTuple):
 
 
 def tokens(
-    text: str, boundaries: Iterable[int] = (), left_out: Iterable[tuple[int, int]] = ()
+    text: str,
+    boundaries: Iterable[int] = (),
+    left_out: Iterable[tuple[int, int]] = (),
+    abbreviated: Iterable[tuple[int, int]] | None = None,
 ) -> Tokens:
     """The tokens of `text`, cut at `boundaries` (offsets in 0..len(text)), outside the
-    `left_out` spans."""
+    `left_out` spans. `abbreviated` is `abbreviations(text)` if the caller has it already (the
+    sentence segmenter needs them too)."""
     codes = np.frombuffer(text.encode("utf-32-le"), np.uint32)
     flags = flags_of(codes)
     in_token = (flags & SPACE) == 0
@@ -123,7 +127,9 @@ def tokens(
         in_token[start:end] = False
     cut = np.zeros(len(codes) + 1, bool)
     cut[list(boundaries)] = True
-    joined = _joined(text, codes, flags, cut)
+    if abbreviated is None:
+        abbreviated = abbreviations(text)
+    joined = _joined(text, codes, flags, cut, abbreviated)
     # position i continues the token of i - 1
     continues = joined & in_token & ~cut[:-1]
     continues[1:] &= in_token[:-1]
@@ -139,10 +145,16 @@ def tokens(
     return Tokens(starts, ends, utf8[np.repeat(in_token, widths)], offsets[ends] - offsets[starts])
 
 
-def _joined(text: str, codes: np.ndarray, flags: np.ndarray, cut: np.ndarray) -> np.ndarray:
+def _joined(
+    text: str,
+    codes: np.ndarray,
+    flags: np.ndarray,
+    cut: np.ndarray,
+    abbreviated: Iterable[tuple[int, int]],
+) -> np.ndarray:
     """Whether each code point belongs to the token of the one before it, by the rule before
     cuts and white space are applied (`cut` only keeps a hyphen or a separator from joining
-    one side when the other is cut)."""
+    one side when the other is cut), given the text's abbreviations."""
     size = len(flags)
     within = _within_clusters(text, flags)
     if within is not None:  # a cluster has its first code point's flags
@@ -165,7 +177,7 @@ def _joined(text: str, codes: np.ndarray, flags: np.ndarray, cut: np.ndarray) ->
             start = at - 1 if clitic.group()[-1] in "tT" else at
             joined[start] = False
             joined[start + 1 : clitic.end()] = True
-    for start, end in abbreviations(text):
+    for start, end in abbreviated:
         joined[start + 1 : end] = True
     if within is not None:
         joined |= within
