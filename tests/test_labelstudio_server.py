@@ -313,11 +313,7 @@ def test_the_browser_shows_each_region_over_exactly_its_span_text(api, label_stu
         browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_FLAGS)
         try:
             page = browser.new_page()
-            page.goto(label_studio.url + "/user/login/")
-            page.fill("input[name=email]", "admin@example.org")
-            page.fill("input[name=password]", "integration-password")
-            page.click("button[type=submit]")
-            page.wait_for_url(lambda url: "/user/login" not in url)
+            _log_in(page, label_studio.url)
             page.goto(f"{label_studio.url}/projects/{project_id(api)}/data?task={task['id']}")
             page.wait_for_selector(".htx-highlight", timeout=60_000)
             # each region is drawn as one or more spans classed htx-highlight-<region id>-<n>
@@ -336,3 +332,54 @@ def test_the_browser_shows_each_region_over_exactly_its_span_text(api, label_stu
         finally:
             browser.close()
     assert shown == expected
+
+
+def test_the_interface_keeps_labels_compact_and_attributes_beside_the_text(
+    api, label_studio, chromium, tmp_path
+):
+    """In Chromium at 1280x800: the label groups take at most 30% of the height, each label
+    shows its key, and a selected entity's attributes appear beside the text, not below it."""
+    from playwright.sync_api import sync_playwright
+
+    task = task_ids(api)["doc-alpha"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            _log_in(page, label_studio.url)
+            page.goto(f"{label_studio.url}/projects/{project_id(api)}/data?task={task}")
+            page.wait_for_selector(".htx-highlight", timeout=60_000)
+            page.locator(".htx-highlight", has_text="Washington").first.click()
+            page.get_by_text("GPE role:", exact=False).wait_for(timeout=30_000)
+            page.screenshot(path=tmp_path / "interface.png")
+            box = page.evaluate(
+                """() => {
+                    const rect = e => e.getBoundingClientRect();
+                    const label = [...document.querySelectorAll('.lsf-label')]
+                        .find(e => e.textContent.startsWith('PERSON'));
+                    let bar = label;
+                    while (getComputedStyle(bar).position !== 'sticky') bar = bar.parentElement;
+                    const spans = [...document.querySelectorAll('.htx-highlight')].map(rect);
+                    const text = {right: Math.max(...spans.map(r => r.right)),
+                                  bottom: Math.max(...spans.map(r => r.bottom))};
+                    const role = [...document.querySelectorAll('h1,h2,h3,h4,h5,h6')]
+                        .find(e => e.textContent.startsWith('GPE role:'));
+                    return {bar: rect(bar).height, label: label.textContent, text,
+                            role: rect(role)};
+                }"""
+            )
+        finally:
+            browser.close()
+    assert (tmp_path / "interface.png").read_bytes().startswith(b"\x89PNG")
+    assert box["bar"] <= 0.3 * 800
+    assert box["label"] == "PERSONp"
+    assert box["role"]["left"] >= box["text"]["right"]  # beside the text
+    assert box["role"]["top"] < box["text"]["bottom"]  # not below it
+
+
+def _log_in(page, url: str) -> None:
+    page.goto(url + "/user/login/")
+    page.fill("input[name=email]", "admin@example.org")
+    page.fill("input[name=password]", "integration-password")
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda found: "/user/login" not in found)
