@@ -103,7 +103,7 @@ class LabelStudio:
                 project_id,
                 export_type="JSON",
                 download_all_tasks=True,
-                request_options={"timeout_in_seconds": EXPORT_TIMEOUT},
+                request_options={"timeout": EXPORT_TIMEOUT},
             )
             return b"".join(chunks)
 

@@ -101,7 +101,7 @@ class Connection:
         except ApiError as error:
             raise self._api_error(what, error) from None
         except httpx.TimeoutException:
-            raise ClientError(f"{what}: no answer from {self.url} within {TIMEOUT} s") from None
+            raise ClientError(f"{what}: {self.url} did not answer in time") from None
         except httpx.HTTPError as error:
             reason = type(error).__name__
             raise ClientError(
