@@ -55,6 +55,11 @@ $(VENV)/.installed-bench: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet --editable ".[bench]"
 	touch $@
 
+# push, pull and serve need the SDK (the extra tsr-news[labelstudio]); scripts/labelstudio uses it
+$(VENV)/.installed-labelstudio: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet --editable ".[labelstudio]"
+	touch $@
+
 $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet --editable ".[test]"
 	touch $@

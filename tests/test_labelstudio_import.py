@@ -51,7 +51,7 @@ def test_interface_shaped_annotation_becomes_the_expected_layer(corpus, cli, tmp
     run = import_export(cli, corpus, tmp_path, tasks)
     assert run.exit_code == 0, run.out + run.err
     assert layer(corpus, "ann2", "doc-alpha") == ui.alpha_by_ann2_expected()
-    assert "task 1 (doc-alpha): annotation 12 by ann3 was cancelled: skipped" in run.out
+    assert "task 1 (doc-alpha): skipped by ann3 (annotation 12): nothing to import" in run.out
     assert not (corpus / "annotations/layers/ann3").exists()
     leftovers = [p for p in (corpus / "annotations").rglob(".*") if p.is_file()]
     assert leftovers == [], "atomic writes leave no temporary files"
@@ -71,7 +71,7 @@ def test_importing_the_same_export_twice_changes_nothing(corpus, cli, tmp_path):
     assert path.stat().st_mtime_ns == mtime
 
 
-def test_a_task_with_a_problem_writes_nothing_and_the_others_are_imported(corpus, cli, tmp_path):
+def test_a_layer_with_a_problem_is_withheld_and_the_others_are_imported(corpus, cli, tmp_path):
     tasks = [
         ui.task(1, "doc-alpha", ui.ALPHA, [ui.annotation(11, 2, ui.alpha_by_ann2())]),
         ui.task(2, "doc-beta", ui.BETA, [ui.annotation(21, 2, ui.beta_with_unlabelled_relation())]),
@@ -81,7 +81,9 @@ def test_a_task_with_a_problem_writes_nothing_and_the_others_are_imported(corpus
     assert run.out.splitlines() == [
         "task 2 (doc-beta), annotator ann2, region cUrb5Xyz12 -> bE1j1ngAbc: a relation without "
         "a label: choose what it means (part, speaker, channel, actor, target, time:…, "
-        "magnitude) or delete it [ls-unlabelled-relation]"
+        "magnitude) or delete it [ls-unlabelled-relation]",
+        "task 2 (doc-beta), annotator ann2: layer withheld: 1 problem(s) above "
+        "(ls-unlabelled-relation)",
     ]
     assert layer(corpus, "ann2", "doc-alpha") == ui.alpha_by_ann2_expected()
     assert not (corpus / "annotations/layers/ann2/doc-beta.json").exists()
@@ -189,7 +191,7 @@ CASES = {
         _beta(task_change=lambda t: t["data"].update(text_sha256="0" * 64)),
         None,
         "text-hash",
-        "the task was made on another text than raw/doc-beta.txt",
+        "the task's text_sha256 is '000",
     ),
     "unsafe annotator id": (
         _beta(user=4),
@@ -237,7 +239,7 @@ def test_an_export_that_is_not_a_task_list_is_refused(corpus, cli, tmp_path):
     assert "a Label Studio JSON export is a list of tasks" in run.err
 
 
-def test_one_annotators_problem_keeps_the_whole_task_out(corpus, cli, tmp_path):
+def test_one_annotators_problem_withholds_only_that_annotators_layer(corpus, cli, tmp_path):
     valid = ui.beta_with_unlabelled_relation()[:-1]
     task = ui.task(
         2,
@@ -245,11 +247,77 @@ def test_one_annotators_problem_keeps_the_whole_task_out(corpus, cli, tmp_path):
         ui.BETA,
         [ui.annotation(21, 2, valid), ui.annotation(22, 3, ui.beta_with_unlabelled_relation())],
     )
+    run = import_export(cli, corpus, tmp_path, [task])
+    assert run.exit_code == 1
+    lines = run.out.splitlines()
+    assert lines[0].startswith("task 2 (doc-beta), annotator ann3, region cUrb5Xyz12 -> ")
+    assert lines[1:] == [
+        "task 2 (doc-beta), annotator ann3: layer withheld: 1 problem(s) above "
+        "(ls-unlabelled-relation)"
+    ]
+    assert layer(corpus, "ann2", "doc-beta")["layers"]["measures"]["items"][0]["id"] == "M1"
+    assert not (corpus / "annotations/layers/ann3/doc-beta.json").exists()
+    assert "1 layer file(s) written, 0 unchanged, 1 withheld" in run.err
+
+
+def test_a_task_on_another_text_withholds_every_layer_naming_both_hashes(corpus, cli, tmp_path):
+    """The text was edited on the server: its text_sha256 still says the corpus's hash."""
+    edited = ui.BETA.replace("curbs", "limits")
+    task = ui.task(2, "doc-beta", ui.BETA, [ui.annotation(21, 2, []), ui.annotation(22, 3, [])])
+    task["data"]["text"] = edited
     before = tree_digest(corpus)
     run = import_export(cli, corpus, tmp_path, [task])
     assert run.exit_code == 1
-    assert "annotator ann3" in run.out
-    assert "annotator ann2" not in run.out
+    problem, *withheld = run.out.splitlines()
+    expected, found = ui.sha256(ui.BETA), ui.sha256(edited)
+    assert expected != found
+    assert (
+        f"task 2 (doc-beta): the task shows another text than raw/doc-beta.txt: expected sha256 "
+        f"{expected} (the corpus), found {found} (the task's text)"
+    ) in problem
+    assert withheld == [
+        f"task 2 (doc-beta), annotator {who}: layer withheld: the task's problem above "
+        "concerns every layer"
+        for who in ("ann2", "ann3")
+    ]
+    assert tree_digest(corpus) == before
+
+
+def test_an_annotation_last_saved_by_another_annotator_is_refused(corpus, cli, tmp_path):
+    valid = ui.beta_with_unlabelled_relation()[:-1]
+    changed = {**ui.annotation(21, 2, valid), "updated_by": 3}
+    own = {**ui.annotation(22, 3, valid), "updated_by": 3}
+    run = import_export(cli, corpus, tmp_path, [ui.task(2, "doc-beta", ui.BETA, [changed, own])])
+    assert run.exit_code == 1
+    assert run.out.splitlines() == [
+        "task 2 (doc-beta), annotator ann2: annotation 21 by ann2 was last saved by ann3: it is "
+        "no longer ann2's work alone; ann2 can check it and submit it again (Update) to import "
+        "it, or ann3 can make an annotation of their own [ls-changed-by-another]",
+        "task 2 (doc-beta), annotator ann2: layer withheld: last saved by ann3, not by its author",
+    ]
+    assert not (corpus / "annotations/layers/ann2/doc-beta.json").exists()
+    assert layer(corpus, "ann3", "doc-beta")["layers"]["entities"]["items"][0]["ref"] == "gpe:china"
+
+
+def test_drafts_and_skips_are_reported_and_import_nothing(corpus, cli, tmp_path):
+    task = ui.task(2, "doc-beta", ui.BETA, [ui.annotation(21, 2, [], cancelled=True)])
+    task["drafts"] = [
+        {"id": 5, "user": "ann3@example.org", "annotation": None, "result": [{"x": 1}]},
+        {"id": 6, "user": "ann2@example.org", "annotation": None, "was_postponed": True},
+        {"id": 7, "user": "admin@example.org", "annotation": 4, "result": []},
+    ]
+    before = tree_digest(corpus)
+    run = import_export(cli, corpus, tmp_path, [task])
+    assert run.exit_code == 0
+    assert run.out.splitlines() == [
+        "task 2 (doc-beta): skipped by ann2 (annotation 21): nothing to import",
+        "task 2 (doc-beta): a draft by ann3 was never submitted: not imported until it is "
+        "submitted",
+        "task 2 (doc-beta): a draft by ann2 was postponed: not imported until it is submitted",
+        "task 2 (doc-beta): changes by admin to annotation 4 were never submitted (the "
+        "submitted version is imported)",
+    ]
+    assert "1 skipped task(s), 3 unsubmitted draft(s); no problems" in run.err
     assert tree_digest(corpus) == before
 
 

@@ -53,11 +53,12 @@ def test_serve_starts_pushes_prints_login_and_stops_the_server_on_a_signal(
         preexec_fn=_as_a_background_job,
     )
     try:
-        lines = [process.stdout.readline() for _ in range(5)]
+        lines = [process.stdout.readline() for _ in range(6)]
         url = f"http://127.0.0.1:{port}"
         assert lines[0].startswith(f"Label Studio is running at {url}/projects/"), lines
         assert lines[1].startswith("Log in as ann5@example.org with password ")
-        assert lines[2] == "Tasks: 3 added, 0 already there.\n"
+        assert lines[2] == "Tasks: 3 added, 0 already there; 2 annotator(s) per task.\n"
+        assert lines[3].startswith(f"Annotators sign up at {url}/user/signup/?token=")
         assert KEY not in "".join(lines)
         with urllib.request.urlopen(url + "/user/login/", timeout=10) as page:
             assert page.status == 200
@@ -66,6 +67,8 @@ def test_serve_starts_pushes_prints_login_and_stops_the_server_on_a_signal(
         assert len(alpha["predictions"]) == 1
     finally:
         process.send_signal(stop_signal)
-        assert process.wait(60) == 0  # and not killed: the server was stopped on the way out
+        assert process.wait(60) == 0, (
+            process.stderr.read()
+        )  # and not killed: the server was stopped on the way out
     with pytest.raises(OSError):
         urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5)

@@ -6,6 +6,7 @@ Exit codes as everywhere: 0 done, 1 invalid data (problems reported), 2 usage or
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import secrets
@@ -16,6 +17,7 @@ from pathlib import Path
 from tsr_news.checks.jsonfile import read_json
 from tsr_news.cli.arguments import root_of
 from tsr_news.common.exits import EXIT_INVALID, EXIT_OK, UsageError
+from tsr_news.labelstudio.project import DEFAULT_OVERLAP
 
 DEFAULT_PROJECT = "tsr-news"
 
@@ -62,6 +64,7 @@ def add_commands(commands) -> None:
         if name == "push":
             command.add_argument("doc_ids", nargs="*", metavar="DOC_ID", help="only these")
             _predictions_option(command)
+            _overlap_option(command)
         command.set_defaults(run=run)
 
     serve = sub.add_parser(
@@ -81,6 +84,7 @@ def add_commands(commands) -> None:
     serve.add_argument("--project", default=DEFAULT_PROJECT)
     serve.add_argument("--label-studio", type=Path, help="the label-studio executable")
     _predictions_option(serve)
+    _overlap_option(serve)
     serve.set_defaults(run=_serve)
 
 
@@ -94,6 +98,22 @@ def _predictions_option(parser) -> None:
         metavar="LAYER",
         help="pre-annotate from this layer: 'gold' or an annotator id",
     )
+
+
+def _overlap_option(parser) -> None:
+    parser.add_argument(
+        "--overlap",
+        type=_overlap,
+        default=DEFAULT_OVERLAP,
+        metavar="N",
+        help="annotators per task (Label Studio's 'annotations per task'; default 2)",
+    )
+
+
+def _overlap(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 20:
+        raise argparse.ArgumentTypeError(f"not a number of annotators from 1 to 20: {value!r}")
+    return int(value)
 
 
 def _config(args) -> int:
@@ -150,70 +170,90 @@ def _import(args) -> int:
 
 
 def _report(report) -> int:
-    for line in report.skipped:
+    """What was skipped, left in draft, wrong and withheld (stdout); what was written (stderr)."""
+    for line in [*report.skipped, *report.drafts]:
         print(line)
     for problem in report.problems:
         print(problem.as_text())
+    for line in report.withheld:
+        print(line)
     for path in report.written:
         print(f"wrote {path}", file=sys.stderr)
     verdict = f"{len(report.problems)} problem(s)" if report.problems else "no problems"
     print(
         f"tsr-news ls: {len(report.written)} layer file(s) written, {len(report.unchanged)} "
-        f"unchanged, {len(report.skipped)} cancelled annotation(s) skipped; {verdict}",
+        f"unchanged, {len(report.withheld)} withheld; {len(report.skipped)} skipped task(s), "
+        f"{len(report.drafts)} unsubmitted draft(s); {verdict}",
         file=sys.stderr,
     )
     return EXIT_INVALID if report.problems else EXIT_OK
 
 
-def _client(url: str):
-    from tsr_news.labelstudio.client import API_KEY_VARIABLE, LabelStudio
+def _sdk_client(command: str):
+    """The client module; a usage error naming the extra if the SDK is not installed."""
+    try:
+        from tsr_news.labelstudio import client
+    except ModuleNotFoundError as error:
+        if (error.name or "").split(".")[0] not in ("label_studio_sdk", "httpx"):
+            raise
+        raise UsageError(
+            f"`tsr-news ls {command}` talks to Label Studio through its SDK, which is not "
+            "installed: pip install 'tsr-news[labelstudio]'"
+        ) from None
+    return client
 
-    key = os.environ.get(API_KEY_VARIABLE)
+
+def _connect(client, url: str, key: str | None = None):
+    key = key or os.environ.get(client.API_KEY_VARIABLE)
     if not key:
-        raise UsageError(f"set {API_KEY_VARIABLE} to your Label Studio access token")
-    return LabelStudio(url, key)
+        raise UsageError(
+            f"set {client.API_KEY_VARIABLE} to your Label Studio token; " + client.token_help(url)
+        )
+    try:
+        return client.LabelStudio(url, key)
+    except client.ClientError as error:
+        raise UsageError(str(error)) from None
 
 
 def _push(args) -> int:
-    from tsr_news.labelstudio.client import ClientError, RefusedPush
-
+    client = _sdk_client("push")
     tasks = _build_tasks(args, args.doc_ids)
     if tasks is None:
         return EXIT_INVALID
     try:
-        report = _client(args.url).push(args.project, tasks)
-    except ClientError as error:
+        report = _connect(client, args.url).push(args.project, tasks, args.overlap)
+    except client.ClientError as error:
         raise UsageError(str(error)) from None
-    except RefusedPush as error:
+    except client.RefusedPush as error:
         print(f"tsr-news ls push: {error}", file=sys.stderr)
         return EXIT_INVALID
     print(
         f"project {report.project}{' (created)' if report.created else ''}: "
-        f"{len(report.added)} task(s) added, {len(report.present)} already there",
+        f"{len(report.added)} task(s) added, {len(report.present)} already there; "
+        f"{args.overlap} annotator(s) per task",
         file=sys.stderr,
     )
     return EXIT_OK
 
 
 def _pull(args) -> int:
-    from tsr_news.labelstudio.client import ClientError
-
+    client = _sdk_client("pull")
     try:
-        report = _client(args.url).pull(args.project, root_of(args))
-    except ClientError as error:
+        report = _connect(client, args.url).pull(args.project, root_of(args))
+    except client.ClientError as error:
         raise UsageError(str(error)) from None
     return _report(report)
 
 
 def _serve(args) -> int:
     from tsr_news.labelstudio import server
-    from tsr_news.labelstudio.client import API_KEY_VARIABLE, ClientError, LabelStudio
 
-    key = os.environ.get(API_KEY_VARIABLE)
+    client = _sdk_client("serve")
+    key = os.environ.get(client.API_KEY_VARIABLE)
     if not key or len(key) < 20:
         raise UsageError(
-            f"set {API_KEY_VARIABLE} to a secret of at least 20 characters: it becomes the "
-            "server's access token at its first start, and `ls pull` uses it"
+            f"set {client.API_KEY_VARIABLE} to a secret of at least 20 characters: it becomes "
+            "the server's access token at its first start, and `ls pull` uses it"
         )
     root = root_of(args)
     tasks = _build_tasks(args, [])
@@ -237,18 +277,22 @@ def _serve(args) -> int:
     except KeyboardInterrupt:  # `start` has stopped the half-started server
         return EXIT_OK
     try:
-        report = LabelStudio(running.url, key).push(args.project, tasks)
+        api = _connect(client, running.url, key)
+        report = api.push(args.project, tasks, args.overlap)
+        invite = api.invite_url()
         login = f"password {password}" if fresh else "the password given at its first start"
         print(
             f"Label Studio is running at {running.url}/projects/{report.project}\n"
             f"Log in as {args.email} with {login}.\n"
-            f"Tasks: {len(report.added)} added, {len(report.present)} already there.\n"
+            f"Tasks: {len(report.added)} added, {len(report.present)} already there; "
+            f"{args.overlap} annotator(s) per task.\n"
+            f"Annotators sign up at {invite or running.url + '/organization'} with their email.\n"
             f"Pull with: tsr-news ls pull --url {running.url} --project {args.project!r}\n"
             f"Ctrl-C stops the server; the annotations stay in {data_dir}.",
             flush=True,
         )
         running.process.wait()
-    except ClientError as error:
+    except (client.ClientError, UsageError) as error:
         raise UsageError(f"{error} (was {data_dir} created with another access token?)") from None
     except KeyboardInterrupt:
         pass

@@ -1,33 +1,33 @@
 """Push tasks to and pull annotations from a Label Studio server (`tsr-news ls push/pull`).
 
-Plain HTTP (urllib) against Label Studio's documented REST API, not the SDK: push and pull need
-six endpoints, and the SDK would add ~500 MB of dependencies to what annotators install. The
+Through `label-studio-sdk` (the optional extra `tsr-news[labelstudio]`), behind `Connection`,
+which checks the URL, refuses redirects and summarises errors without echoing the server. The
 API key is read by the caller from the environment (`LABEL_STUDIO_API_KEY`), travels only in
-the Authorization header, and is never printed, logged or written: error messages carry the
-method, the path and the server's answer, never the request headers.
+the Authorization header and is never printed, logged or written.
+
+A project is set up for double annotation (`project.project_settings`): the label stream hands
+a task to the next annotator until `overlap` of them have done it.
 """
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tsr_news.labelstudio.config import label_config
-from tsr_news.labelstudio.importer import ImportReport, import_tasks
+import orjson
 
-API_KEY_VARIABLE = "LABEL_STUDIO_API_KEY"
+from tsr_news.labelstudio.connection import API_KEY_VARIABLE, ClientError, Connection, token_help
+from tsr_news.labelstudio.importer import ImportReport, import_tasks, tasks_of
+from tsr_news.labelstudio.project import DEFAULT_OVERLAP, project_settings
+from tsr_news.labelstudio.tasks import text_mismatch
 
+__all__ = ["API_KEY_VARIABLE", "ClientError", "LabelStudio", "RefusedPush", "token_help"]
 
-class ClientError(Exception):
-    """The server refused or could not be reached; the message says what was asked."""
+EXPORT_TIMEOUT = 600  # seconds: the server builds a whole export before its first byte
 
 
 class RefusedPush(Exception):
-    """Documents on the server were made on another raw text; nothing was pushed."""
+    """Tasks on the server show another text than the corpus; nothing was pushed."""
 
 
 @dataclass
@@ -39,103 +39,144 @@ class PushReport:
 
 
 class LabelStudio:
-    def __init__(self, url: str, api_key: str, timeout: float = 60):
-        self.url = url.rstrip("/")
-        self._headers = {"Authorization": f"Token {api_key}"}
-        self.timeout = timeout
-
-    def request(self, method: str, path: str, body: object = None, **query) -> object:
-        url = self.url + path + ("?" + urllib.parse.urlencode(query) if query else "")
-        data = None if body is None else json.dumps(body).encode("utf-8")
-        headers = dict(self._headers)
-        if data is not None:
-            headers["Content-Type"] = "application/json"
-        request = urllib.request.Request(url, data=data, headers=headers, method=method)
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                payload = response.read()
-        except urllib.error.HTTPError as error:
-            detail = error.read().decode("utf-8", "replace")[:500]
-            raise ClientError(f"{method} {path}: HTTP {error.code}: {detail}") from None
-        except (urllib.error.URLError, OSError) as error:
-            raise ClientError(f"{method} {self.url}{path}: {error}") from None
-        return json.loads(payload) if payload else None
+    def __init__(self, url: str, api_key: str):
+        self.connection = Connection(url, api_key)
+        self.url = self.connection.url
+        self._sdk = self.connection.sdk
+        self._call = self.connection.call
 
     # -- projects -------------------------------------------------------------------------
 
     def find_project(self, project: str) -> int | None:
         """A project by number, or by title (None if no project has that title)."""
         if project.isdigit():
-            self.request("GET", f"/api/projects/{project}")
-            return int(project)
+            found = self._call(
+                f"find project {project}", lambda: self._sdk.projects.get(int(project))
+            )
+            return self._int(found, "id", f"find project {project}")
+        what = f"find the project titled {project!r}"
         page = 1
         while True:
-            answer = self.request("GET", "/api/projects", page=page, page_size=100)
-            for found in answer["results"]:
-                if found["title"] == project:
-                    return found["id"]
-            if not answer.get("next"):
+            answer = self._call(
+                what,
+                lambda page=page: (
+                    self._sdk.projects.list(title=project, page=page, page_size=100).response
+                ),
+            )
+            results = getattr(answer, "results", None)
+            if not isinstance(results, list):
+                raise self.connection.odd(what, "no list of results")
+            for found in results:
+                if getattr(found, "title", None) == project:
+                    return self._int(found, "id", what)
+            if not getattr(answer, "next", None):
                 return None
             page += 1
 
-    def ensure_project(self, project: str) -> tuple[int, bool]:
-        """The project's id, created (by title) if missing; its config set to the current one."""
-        config = label_config()
+    def ensure_project(self, project: str, overlap: int = DEFAULT_OVERLAP) -> tuple[int, bool]:
+        """The project's id, created (by title) if missing; its config and overlap set."""
+        settings = project_settings(overlap)
         project_id = self.find_project(project)
         if project_id is None:
             if project.isdigit():
                 raise ClientError(f"no project {project}")
-            created = self.request(
-                "POST", "/api/projects", {"title": project, "label_config": config}
-            )
-            return created["id"], True
-        current = self.request("GET", f"/api/projects/{project_id}")
-        if current["label_config"] != config:
-            self.request("PATCH", f"/api/projects/{project_id}", {"label_config": config})
+            what = f"create the project {project!r}"
+            created = self._call(what, lambda: self._sdk.projects.create(title=project, **settings))
+            return self._int(created, "id", what), True
+        what = f"read project {project_id}"
+        current = self._call(what, lambda: self._sdk.projects.get(project_id))
+        changed = {k: v for k, v in settings.items() if getattr(current, k, None) != v}
+        if changed:
+            what = f"update project {project_id} ({', '.join(changed)})"
+            self._call(what, lambda: self._sdk.projects.update(project_id, **changed))
         return project_id, False
 
     def export(self, project_id: int) -> list[dict]:
-        """Every task with its annotations: the full JSON export (JSON_MIN loses relations)."""
-        return self.request(
-            "GET",
-            f"/api/projects/{project_id}/export",
-            exportType="JSON",
-            download_all_tasks="true",
-        )
+        """Every task with its annotations and drafts: the full JSON export, streamed.
+
+        The full JSON export keeps relations and per-region choices (JSON_MIN loses them).
+        """
+        what = f"export project {project_id}"
+
+        def download() -> bytes:
+            chunks = self._sdk.projects.exports.download_sync(
+                project_id,
+                export_type="JSON",
+                download_all_tasks=True,
+                request_options={"timeout": EXPORT_TIMEOUT},
+            )
+            return b"".join(chunks)
+
+        payload = self._call(what, download)
+        try:
+            decoded = orjson.loads(payload)
+        except orjson.JSONDecodeError:
+            raise self.connection.odd(what, "not JSON") from None
+        try:
+            return tasks_of(decoded)
+        except ValueError:
+            raise self.connection.odd(what, "not a list of tasks") from None
 
     def users(self) -> dict[int, str]:
-        return {user["id"]: user["email"] for user in self.request("GET", "/api/users")}
+        """User numbers -> emails (exports name annotators by number)."""
+        what = "list the users"
+        found = self._call(what, self._sdk.users.list)
+        if not isinstance(found, list):
+            raise self.connection.odd(what, "not a list")
+        users = {}
+        for user in found:
+            user_id, email = getattr(user, "id", None), getattr(user, "email", None)
+            if isinstance(user_id, int) and isinstance(email, str):
+                users[user_id] = email
+        return users
+
+    def invite_url(self) -> str | None:
+        """The organization's sign-up link for annotators (None if the server gives none)."""
+        found = self._call("read the invite link", self._sdk.organizations.invites.get_invite_link)
+        link = getattr(found, "invite_url", None)
+        return self.url + link if isinstance(link, str) and link.startswith("/") else None
+
+    def _int(self, answer: object, name: str, what: str) -> int:
+        value = getattr(answer, name, None)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise self.connection.odd(what, f"its {name} is not a number")
+        return value
 
     # -- push and pull --------------------------------------------------------------------
 
-    def push(self, project: str, tasks: list[dict]) -> PushReport:
+    def push(self, project: str, tasks: list[dict], overlap: int = DEFAULT_OVERLAP) -> PushReport:
         """Create or update the project and add the tasks it lacks, matched by doc_id.
 
-        A document already there with another text hash is refused (all of the push, before
-        anything is sent): its annotations were made on other offsets.
+        A task already on the server for one of `tasks`' documents whose text is not the
+        corpus's (the raw file changed, or the task was edited on the server) refuses the whole
+        push, before anything is sent: its annotations were, or would be, made on other offsets.
         """
-        project_id, created = self.ensure_project(project)
-        existing = {
-            task["data"].get("doc_id"): task["data"].get("text_sha256")
-            for task in self.export(project_id)
-        }
-        changed = [
-            t["data"]["doc_id"]
-            for t in tasks
-            if t["data"]["doc_id"] in existing
-            and existing[t["data"]["doc_id"]] != t["data"]["text_sha256"]
-        ]
+        texts = {t["data"]["doc_id"]: (t["data"]["text"], t["data"]["text_sha256"]) for t in tasks}
+        project_id, created = self.ensure_project(project, overlap)
+        existing: set[str] = set()
+        changed = []
+        for task in self.export(project_id):
+            data = task.get("data")
+            doc_id = data.get("doc_id") if isinstance(data, dict) else None
+            if not isinstance(doc_id, str):
+                continue
+            existing.add(doc_id)
+            if doc_id in texts:
+                why = text_mismatch(data, doc_id, *texts[doc_id])
+                if why:
+                    changed.append(f"task {task.get('id')} ({doc_id}): {why}")
         if changed:
             raise RefusedPush(
-                f"project {project_id} has tasks for {', '.join(changed)} made on another raw "
-                "text (text_sha256 differs): pull and re-anchor their annotations, or use a new "
-                "project; nothing was pushed"
+                f"project {project_id} has tasks that do not show the corpus's text; nothing "
+                "was pushed (pull and re-anchor their annotations, or use a new project):\n"
+                + "\n".join(changed)
             )
         report = PushReport(project_id, created)
         new = [t for t in tasks if t["data"]["doc_id"] not in existing]
         report.present = [t["data"]["doc_id"] for t in tasks if t["data"]["doc_id"] in existing]
         if new:
-            self.request("POST", f"/api/projects/{project_id}/import", new)
+            what = f"add {len(new)} task(s) to project {project_id}"
+            self._call(what, lambda: self._sdk.projects.import_tasks(project_id, request=new))
         report.added = [t["data"]["doc_id"] for t in new]
         return report
 

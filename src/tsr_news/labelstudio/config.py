@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from tsr_news.labelstudio.appearance import RELATION_KEY, colour, hotkeys
 from tsr_news.labelstudio.scheme import (
     ENTITY,
     MEASURE,
@@ -24,15 +25,29 @@ from tsr_news.labelstudio.scheme import (
 )
 from tsr_news.scheme.schemas import taxonomy
 
-# Distinct, readable highlight colours per Labels control (Label Studio needs some colour).
-_COLOURS = {NOISE: "#bdbdbd", ENTITY: "#90caf9", QUOTE: "#ffcc80", MEASURE: "#a5d6a7"}
+# The layout, in Label Studio's View styles: the article on the left with the label groups
+# in a bar that stays at the top while the text scrolls (capped, so that the groups never fill
+# the screen); a region's attributes in a column beside the text, kept in view.
+_ROW = "display: flex; align-items: flex-start; gap: 16px"
+_ARTICLE = "flex: 3; min-width: 0"
+_LABEL_BAR = (
+    "position: sticky; top: 0; z-index: 10; background: #fff; max-height: 25vh; "
+    "overflow-y: auto; border-bottom: 1px solid #ddd; padding-bottom: 4px"
+)
+_ATTRIBUTES = (
+    "flex: 2; min-width: 260px; position: sticky; top: 0; max-height: 95vh; overflow-y: auto"
+)
 
 
 def label_config() -> str:
     """The config XML: the four Labels controls, the text, relations, per-region attributes."""
     tax = taxonomy()
     view = ET.Element("View")
-    _header(view, "Relations: select a region, press R (or the link icon), click the other region")
+    _header(
+        view,
+        f"Relations: select a region, press {RELATION_KEY} (or the link icon), click the other "
+        "region, then pick the relation's label",
+    )
     relations = ET.SubElement(view, "Relations", name=RELATIONS, toName=TEXT, choice="multiple")
     part_hint = (
         "Ties a quote's content, source or channel to its cue, a measure's scope to its trigger"
@@ -53,19 +68,31 @@ def label_config() -> str:
         QUOTE: "Quote parts (a quote is anchored on its cue)",
         MEASURE: "Measure parts (a measure is anchored on its trigger)",
     }
-    for name, labels in regions.items():
-        _header(view, titles[name])
-        control = ET.SubElement(view, "Labels", name=name, toName=TEXT, showInline="true")
-        for value, hint in labels.items():
-            ET.SubElement(control, "Label", value=value, hint=hint, background=_COLOURS[name])
+    keys = hotkeys(tuple((name, tuple(labels)) for name, labels in regions.items()))
+    row = ET.SubElement(view, "View", style=_ROW)
+    article = ET.SubElement(row, "View", style=_ARTICLE)
+    bar = ET.SubElement(article, "View", style=_LABEL_BAR)
+    for name in (ENTITY, QUOTE, MEASURE, NOISE):  # the most used first
+        _header(bar, titles[name])
+        control = ET.SubElement(bar, "Labels", name=name, toName=TEXT, showInline="true")
+        for value, hint in regions[name].items():
+            ET.SubElement(
+                control,
+                "Label",
+                value=value,
+                hint=hint,
+                background=colour(name, value, tuple(regions[name])),
+                hotkey=keys[name, value],
+            )
 
-    ET.SubElement(view, "Header", value="$title", size="4")
-    _header(view, "$byline")
-    ET.SubElement(view, "Text", name=TEXT, value="$text")
+    ET.SubElement(article, "Header", value="$title", size="4")
+    _header(article, "$byline")
+    ET.SubElement(article, "Text", name=TEXT, value="$text")
 
+    side = ET.SubElement(row, "View", style=_ATTRIBUTES)
     for attribute in attributes():
         box = ET.SubElement(
-            view,
+            side,
             "View",
             visibleWhen="region-selected",
             whenTagName=attribute.region,

@@ -26,6 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from tsr_news.labelstudio.people import shown
 from tsr_news.labelstudio.scheme import (
     ANCHOR,
     ENTITY,
@@ -212,19 +213,25 @@ class _Reader:
         controls = {a.control: a for a in attributes()}
         for result in results:
             if not isinstance(result, dict):
-                self.problem(None, "ls-result", f"a result must be an object, got {result!r}")
-            elif result.get("type") == "relation":
+                self.problem(None, "ls-result", f"a result must be an object, got {shown(result)}")
+                continue
+            control = result.get("from_name")
+            region_id = result.get("id")
+            if result.get("type") == "relation":
                 self.relations.append(result)
-            elif result.get("from_name") in LABELS:
+            elif not isinstance(region_id, str) or not region_id:
+                what = control if isinstance(control, str) else "result"
+                self.problem(None, "ls-region-id", f"a {shown(what)} result without an id")
+            elif isinstance(control, str) and control in LABELS:
                 self._region(result)
-            elif result.get("from_name") in controls:
+            elif isinstance(control, str) and control in controls:
                 self.pending_attrs.append(result)
             else:
                 self.problem(
-                    result.get("id"),
+                    region_id,
                     "ls-unknown-control",
-                    f"result from control {result.get('from_name')!r}, which the tsr-news "
-                    "config does not have: was the project's config changed?",
+                    f"result from control {shown(control)}, which the tsr-news config does not "
+                    "have: was the project's config changed?",
                 )
         for result in self.pending_attrs:
             self._attribute(controls[result["from_name"]], result)
@@ -232,31 +239,31 @@ class _Reader:
             self._relation(relation)
 
     def _region(self, result: dict) -> None:
-        region_id, control = result.get("id"), result["from_name"]
-        value = result.get("value") or {}
-        labels = value.get("labels") or []
-        start, end = value.get("start"), value.get("end")
-        if not isinstance(region_id, str) or not region_id:
-            self.problem(None, "ls-region-id", f"a {control} region without an id")
+        region_id, control = result["id"], result["from_name"]
+        value = result.get("value")
+        if not isinstance(value, dict):
+            self.problem(
+                region_id, "ls-result", f"the region's value is {shown(value)}, not an object"
+            )
             return
+        labels = value.get("labels")
+        start, end = value.get("start"), value.get("end")
         if region_id in self.regions:
             self.problem(region_id, "ls-duplicate-region", f"region id {region_id} is used twice")
             return
-        if len(labels) != 1:
+        if not _strings(labels) or len(labels) != 1:
             self.problem(
                 region_id,
                 "ls-region-labels",
-                f"a {control} region needs exactly one label, it has {len(labels)}: {labels}",
+                f"a {control} region needs a list of exactly one label, it has {shown(labels)}",
             )
             return
-        if not (
-            isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(self.text)
-        ):
+        if not (_integer(start) and _integer(end) and 0 <= start < end <= len(self.text)):
             self.problem(
                 region_id,
                 "ls-region-bounds",
-                f"region [{start}, {end}) is not within the text (0 to {len(self.text)} code "
-                "points, start before end)",
+                f"region [{shown(start)}, {shown(end)}) is not within the text (0 to "
+                f"{len(self.text)} code points, start before end)",
             )
             return
         label = labels[0]
@@ -272,12 +279,12 @@ class _Reader:
         self.regions[region_id] = _Region(region_id, control, label, span)
 
     def _attribute(self, attribute: Attribute, result: dict) -> None:
-        region = self.regions.get(result.get("id"))
+        region = self.regions.get(result["id"])
         if region is None:
             self.problem(
-                result.get("id"),
+                result["id"],
                 "ls-orphan-attribute",
-                f"{attribute.control} is set for region {result.get('id')!r}, which does not "
+                f"{attribute.control} is set for region {shown(result['id'])}, which does not "
                 "exist (the region was deleted, or the result lost its id)",
             )
             return
@@ -294,10 +301,17 @@ class _Reader:
         if attribute.control in region.attrs:
             self.problem(region.id, "ls-duplicate-attribute", f"{attribute.control} is set twice")
             return
-        value = result.get("value") or {}
-        values = value.get("text" if attribute.inventory is None else "choices") or []
-        if not isinstance(values, list):
-            values = [values]
+        value = result.get("value")
+        key = "text" if attribute.inventory is None else "choices"
+        values = value.get(key) if isinstance(value, dict) else None
+        values = [] if values is None else [values] if isinstance(values, str) else values
+        if not _strings(values):
+            self.problem(
+                region.id,
+                "ls-attribute-value",
+                f"{attribute.control}'s value.{key} is {shown(values)}, not a list of strings",
+            )
+            return
         if attribute.multiple:
             region.attrs[attribute.control] = list(values)
         elif len(values) > 1:
@@ -311,9 +325,19 @@ class _Reader:
 
     def _relation(self, relation: dict) -> None:
         a, b = relation.get("from_id"), relation.get("to_id")
+        if not (isinstance(a, str) and isinstance(b, str)):
+            self.problem(
+                None, "ls-relation-end", f"a relation from {shown(a)} to {shown(b)}: not region ids"
+            )
+            return
         name = f"{a} -> {b}"
         labels = relation.get("labels") or []
         labels = [labels] if isinstance(labels, str) else labels
+        if not _strings(labels):
+            self.problem(
+                name, "ls-relation-labels", f"relation labels {shown(labels)}: not strings"
+            )
+            return
         if not labels:
             self.problem(
                 name,
@@ -502,6 +526,14 @@ class _Reader:
             for link, e in self.refs.get(start, [])
             if link.field == field_name
         ]
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _integer(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _span(span: Span) -> dict:

@@ -1,16 +1,18 @@
-"""Import a Label Studio JSON export as annotation layers (`tsr-news ls import`).
+"""Import a Label Studio JSON export as annotation layers (`tsr-news ls import`, `ls pull`).
 
-Each non-cancelled annotation of a task becomes `annotations/layers/<annotator>/<doc_id>.json`
+Each submitted annotation of a task becomes `annotations/layers/<annotator>/<doc_id>.json`
 (origin human), after the same validation as every corpus file: the annotation JSON schema,
 then `checks.check_annotations` against the raw text. Problems name the task, the annotator and
-the region. A task with any problem writes nothing (an annotator's work is never half-imported
-or repaired); the other tasks are imported. Writes are atomic and skipped when the file already
-holds the same bytes, so importing the same export twice changes nothing.
+the region. An annotator's work is never half-imported or repaired: a layer with any problem is
+withheld whole, and so is every layer of a task whose text is not the corpus's. One annotator's
+problem does not withhold another annotator's valid layer of the same task.
 
-The JSON export of Label Studio 1.23 names an annotation's author only by user number
-(`completed_by`); the annotator id is the local part of that user's email, which must be a
-safe annotator id. `users` maps user numbers to emails (`ls pull` fetches it from the server;
-`ls import --users` reads a saved `/api/users` list).
+Nothing is silently left out: skipped tasks (cancelled annotations), drafts never submitted,
+and every withheld layer with its reason are reported. Writes are atomic and skipped when the
+file already holds the same bytes, so importing the same export twice changes nothing.
+
+An export comes from a server, or from a file someone saved: any part of it may have any JSON
+type, and a wrong one is a problem naming where it is, never an exception.
 """
 
 from __future__ import annotations
@@ -18,16 +20,19 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tsr_news.checks import semantic as checks
 from tsr_news.checks.jsonfile import Unreadable, read_json
 from tsr_news.common import atomic
-from tsr_news.corpus.layout import ANNOTATOR_ID, DOC_ID, Layout
+from tsr_news.corpus.layout import DOC_ID, Layout
 from tsr_news.corpus.loader import check_annotation_data
 from tsr_news.labelstudio.convert import KIND_OF, Conversion, Provenance, from_results
+from tsr_news.labelstudio.people import annotator_id, changed_by_another, name, shown
 from tsr_news.labelstudio.scheme import attributes
+from tsr_news.labelstudio.tasks import text_mismatch
 from tsr_news.scheme.model import AnnotationFile
 
 
@@ -41,28 +46,18 @@ class ImportProblem:
     message: str
 
     def as_text(self) -> str:
-        where = [f"task {self.task}"]
-        if self.doc_id:
-            where[0] += f" ({self.doc_id})"
-        if self.annotator:
-            where.append(f"annotator {self.annotator}")
-        if self.region:
-            where.append(f"region {self.region}")
-        return f"{', '.join(where)}: {self.message} [{self.code}]"
+        where = _where(self.task, self.doc_id, self.annotator, self.region)
+        return f"{where}: {self.message} [{self.code}]"
 
 
 @dataclass
 class ImportReport:
     written: list[str] = field(default_factory=list)  # corpus-relative paths created or changed
     unchanged: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # cancelled annotations, one line each
+    skipped: list[str] = field(default_factory=list)  # tasks an annotator skipped, one line each
+    drafts: list[str] = field(default_factory=list)  # drafts never submitted, one line each
+    withheld: list[str] = field(default_factory=list)  # layers not written, each with its reason
     problems: list[ImportProblem] = field(default_factory=list)
-
-
-@dataclass
-class _Layer:
-    annotator: str
-    annotation: AnnotationFile
 
 
 LIST_OF_TASKS = (
@@ -71,129 +66,214 @@ LIST_OF_TASKS = (
 )
 
 
-def read_export(path: Path) -> list:
-    """The tasks of a JSON export; ValueError with a precise message if it is not one. (Its
-    numbers may be fractions: Label Studio records times in seconds.)"""
+def tasks_of(value: object, source: str = "the export") -> list[dict]:
+    """The tasks of a decoded JSON export; ValueError with a precise message if it is not one."""
+    if not isinstance(value, list) or not all(isinstance(t, dict) for t in value):
+        raise ValueError(f"{source}: {LIST_OF_TASKS}")
+    return value
+
+
+def read_export(path: Path) -> list[dict]:
+    """The tasks of a JSON export file; ValueError with a precise message if it is not one.
+    (Its numbers may be fractions: Label Studio records times in seconds.)"""
     try:
         tasks = read_json(str(path), path.read_bytes(), top=list, integers_only=False)
     except Unreadable as refused:
         raise ValueError(f"{refused}; {LIST_OF_TASKS}") from None
-    if not all(isinstance(t, dict) for t in tasks):
-        raise ValueError(f"{path}: {LIST_OF_TASKS}")
-    return tasks
+    return tasks_of(tasks, str(path))
 
 
 def import_tasks(
     tasks: list[dict], root: Path, users: dict[int, str] | None = None
 ) -> ImportReport:
-    """Validate every annotation of every task; write the layers of the tasks without problems."""
+    """Validate every annotation of every task; write the layers without problems."""
     layout, report = Layout(root), ImportReport()
     for task in tasks:
-        layers, problems = _task_layers(layout, task, users or {}, report.skipped)
-        report.problems.extend(problems)
-        if problems:
-            continue
-        for layer in layers:
-            path = layout.layer_path(layer.annotator, layer.annotation.doc_id)
-            content = json.dumps(layer.annotation.to_json(), indent=2, ensure_ascii=False) + "\n"
+        for annotator, layer in _Task(layout, task, users or {}, report).layers():
+            path = layout.layer_path(annotator, layer.doc_id)
+            content = json.dumps(layer.to_json(), indent=2, ensure_ascii=False) + "\n"
             changed = write_atomic(path, content.encode("utf-8"))
             (report.written if changed else report.unchanged).append(layout.relative(path))
     report.problems.sort(key=lambda p: (str(p.task), p.annotator or "", p.region or "", p.code))
     return report
 
 
-def _task_layers(layout, task, users, skipped) -> tuple[list[_Layer], list[ImportProblem]]:
-    task_id, data = task.get("id"), task.get("data") or {}
-    doc_id = data.get("doc_id")
-    problems: list[ImportProblem] = []
+class _Task:
+    """One task of an export: its document, drafts, annotations, and what becomes of each."""
 
-    def problem(annotator, region, code, message):
-        problems.append(ImportProblem(task_id, doc_id, annotator, region, code, message))
+    def __init__(self, layout: Layout, task: dict, users: dict[int, str], report: ImportReport):
+        self.layout, self.users, self.report = layout, users, report
+        self.id = task.get("id")
+        data = task.get("data")
+        self.data = data if isinstance(data, dict) else {}
+        doc_id = self.data.get("doc_id")
+        self.doc_id = doc_id if isinstance(doc_id, str) and DOC_ID.fullmatch(doc_id) else None
+        self.task = task
 
-    if not isinstance(doc_id, str) or not DOC_ID.fullmatch(doc_id):
-        problem(None, None, "ls-document", f"data.doc_id {doc_id!r} is not a safe document id")
-        return [], problems
-    text_path = layout.text_path(doc_id)
-    if not text_path.is_file():
-        problem(None, None, "ls-document", f"raw/{doc_id}.txt does not exist in this corpus")
-        return [], problems
-    raw = text_path.read_bytes()
-    sha256 = hashlib.sha256(raw).hexdigest()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        problem(None, None, "utf8-invalid", f"raw/{doc_id}.txt is not UTF-8: run validate")
-        return [], problems
-    if data.get("text_sha256") != sha256 or data.get("text") != text:
-        problem(
-            None,
-            None,
-            "text-hash",
-            f"the task was made on another text than raw/{doc_id}.txt (sha256 {sha256}, task "
-            f"says {data.get('text_sha256')}): its offsets cannot be trusted; re-anchor the "
-            "annotations on the current text",
+    def problem(self, annotator, region, code, message) -> None:
+        self.report.problems.append(
+            ImportProblem(self.id, self.doc_id, annotator, region, code, message)
         )
-        return [], problems
 
-    layers, seen = [], set()
-    for annotation in task.get("annotations") or []:
-        if not isinstance(annotation, dict):
-            problem(None, None, "ls-result", f"an annotation must be an object: {annotation!r}")
-            continue
-        annotator, why = annotator_id(annotation.get("completed_by"), users)
-        if annotation.get("was_cancelled"):
-            skipped.append(
-                f"task {task_id} ({doc_id}): annotation {annotation.get('id')} by "
-                f"{annotator or annotation.get('completed_by')} was cancelled: skipped"
+    def withhold(self, annotator: str | None, why: str) -> None:
+        where = _where(self.id, self.doc_id, annotator)
+        self.report.withheld.append(f"{where}: layer withheld: {why}")
+
+    def layers(self) -> list[tuple[str, AnnotationFile]]:
+        """The (annotator, layer) pairs to write; everything else is reported."""
+        self._report_drafts()
+        by_annotator = self._submitted()
+        document = self._document()
+        if document is None:
+            for who in by_annotator:
+                self.withhold(who, "the task's problem above concerns every layer")
+            return []
+        return [
+            (who, layer)
+            for who, annotations in by_annotator.items()
+            if (layer := self._layer(who, annotations, *document)) is not None
+        ]
+
+    def _document(self) -> tuple[str, str] | None:
+        """The raw text and its sha256, if the task is for a document shown as it is."""
+        doc_id = self.data.get("doc_id")
+        if not isinstance(self.task.get("data"), dict):
+            self.problem(None, None, "ls-document", "the task has no data object")
+            return None
+        if self.doc_id is None:
+            self.problem(
+                None, None, "ls-document", f"data.doc_id {shown(doc_id)} is not a safe document id"
             )
-            continue
-        if annotator is None:
-            problem(None, None, "ls-annotator", why)
-            continue
-        if annotator in seen:
-            problem(
-                annotator,
+            return None
+        text_path = self.layout.text_path(self.doc_id)
+        if not text_path.is_file():
+            self.problem(
+                None, None, "ls-document", f"raw/{self.doc_id}.txt does not exist in this corpus"
+            )
+            return None
+        raw = text_path.read_bytes()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            self.problem(
+                None, None, "utf8-invalid", f"raw/{self.doc_id}.txt is not UTF-8: run validate"
+            )
+            return None
+        sha256 = hashlib.sha256(raw).hexdigest()
+        why = text_mismatch(self.data, self.doc_id, text, sha256)
+        if why:
+            self.problem(
+                None,
+                None,
+                "text-hash",
+                f"{why}: the annotations' offsets cannot be trusted; re-anchor them on the "
+                "current text",
+            )
+            return None
+        return text, sha256
+
+    def _report_drafts(self) -> None:
+        drafts = self.task.get("drafts")
+        for draft in drafts if isinstance(drafts, list) else []:
+            if not isinstance(draft, dict):
+                continue
+            who = name(draft.get("user"), self.users)
+            if isinstance(draft.get("annotation"), int):
+                what = (
+                    f"changes by {who} to annotation {draft['annotation']} were never "
+                    "submitted (the submitted version is imported)"
+                )
+            else:
+                state = "postponed" if draft.get("was_postponed") else "never submitted"
+                what = f"a draft by {who} was {state}: not imported until it is submitted"
+            self.report.drafts.append(f"{_where(self.id, self.doc_id)}: {what}")
+
+    def _submitted(self) -> dict[str, list[dict]]:
+        """Submitted annotations by annotator; skips and unattributable ones are reported."""
+        annotations = self.task.get("annotations")
+        if annotations is not None and not isinstance(annotations, list):
+            self.problem(None, None, "ls-result", "the task's annotations are not a list")
+            return {}
+        found: dict[str, list[dict]] = defaultdict(list)
+        for annotation in annotations or []:
+            if not isinstance(annotation, dict):
+                self.problem(
+                    None, None, "ls-result", f"an annotation must be an object: {shown(annotation)}"
+                )
+                continue
+            number = shown(annotation.get("id"))
+            who, why = annotator_id(annotation.get("completed_by"), self.users)
+            if annotation.get("was_cancelled"):
+                by = who or name(annotation.get("completed_by"), self.users)
+                self.report.skipped.append(
+                    f"{_where(self.id, self.doc_id)}: skipped by {by} (annotation {number}): "
+                    "nothing to import"
+                )
+            elif who is None:
+                self.problem(None, None, "ls-annotator", why)
+                self.withhold(None, f"annotation {number}: its author is unknown")
+            else:
+                found[who].append(annotation)
+        return found
+
+    def _layer(self, who: str, annotations: list[dict], text: str, sha256: str):
+        """The annotator's layer, or None (problems and the withheld layer reported)."""
+        if len(annotations) > 1:
+            self.problem(
+                who,
                 None,
                 "ls-duplicate-annotator",
-                "this annotator has several annotations of the task; delete all but one",
+                f"this annotator has {len(annotations)} annotations of the task; delete all but "
+                "one",
             )
-            continue
-        seen.add(annotator)
+            self.withhold(who, "several annotations of one task")
+            return None
+        (annotation,) = annotations
+        other = changed_by_another(annotation, who, self.users)
+        if other is not None:
+            self.problem(
+                who,
+                None,
+                "ls-changed-by-another",
+                f"annotation {shown(annotation.get('id'))} by {who} was last saved by {other}: it "
+                f"is no longer {who}'s work alone; {who} can check it and submit it again (Update) "
+                f"to import it, or {other} can make an annotation of their own",
+            )
+            self.withhold(who, f"last saved by {other}, not by its author")
+            return None
         result = annotation.get("result")
         if not isinstance(result, list):
-            problem(annotator, None, "ls-result", "the annotation has no result list")
-            continue
+            self.problem(who, None, "ls-result", "the annotation has no result list")
+            self.withhold(who, "no result list")
+            return None
         conversion = from_results(
-            result,
-            doc_id=doc_id,
-            text=text,
-            text_sha256=sha256,
-            provenance=Provenance(annotator),
+            result, doc_id=self.doc_id, text=text, text_sha256=sha256, provenance=Provenance(who)
         )
-        found = [
-            ImportProblem(task_id, doc_id, annotator, p.region, p.code, p.message)
-            for p in conversion.problems
-        ]
-        layer = _validate(conversion, doc_id, annotator, text, sha256)
-        for finding in layer if isinstance(layer, list) else []:
+        for p in conversion.problems:
+            self.problem(who, p.region, p.code, p.message)
+        layer, findings = check_annotation_data(
+            conversion.data, doc_id=self.doc_id, annotator=who, text=text, text_sha256=sha256
+        )
+        for finding in findings:
             region = conversion.region_at(finding.pointer)
-            found.append(
-                ImportProblem(
-                    task_id, doc_id, annotator, region, finding.code, _explain(finding, conversion)
-                )
-            )
-        problems.extend(found)
-        if not found and isinstance(layer, AnnotationFile):
-            layers.append(_Layer(annotator, layer))
-    return layers, problems
+            self.problem(who, region, finding.code, _explain(finding, conversion))
+        count = len(conversion.problems) + len(findings)
+        if count:
+            codes = sorted({p.code for p in conversion.problems} | {f.code for f in findings})
+            self.withhold(who, f"{count} problem(s) above ({', '.join(codes)})")
+            return None
+        return layer
 
 
-def _validate(conversion: Conversion, doc_id, annotator, text, sha256):
-    """The annotation file, or the findings of the schema and the semantic checks."""
-    annotation, findings = check_annotation_data(
-        conversion.data, doc_id=doc_id, annotator=annotator, text=text, text_sha256=sha256
-    )
-    return findings or annotation
+def _where(task, doc_id, annotator=None, region=None) -> str:
+    where = f"task {task if isinstance(task, int) else shown(task)}"
+    if doc_id:
+        where += f" ({doc_id})"
+    if annotator:
+        where += f", annotator {annotator}"
+    if region:
+        where += f", region {region}"
+    return where
 
 
 def _explain(finding: checks.Finding, conversion: Conversion) -> str:
@@ -207,27 +287,6 @@ def _explain(finding: checks.Finding, conversion: Conversion) -> str:
         if attribute.field == missing and KIND_OF[attribute.region] == kind:
             return f"{finding.message}: set {attribute.control!r} on this region"
     return finding.message
-
-
-def annotator_id(completed_by: object, users: dict[int, str]) -> tuple[str | None, str]:
-    """The annotator id of an annotation's author, or None and why not."""
-    email = completed_by.get("email") if isinstance(completed_by, dict) else None
-    if isinstance(completed_by, int) and not isinstance(completed_by, bool):
-        email = users.get(completed_by)
-        if email is None:
-            return None, (
-                f"annotation by Label Studio user {completed_by}, whose email is unknown: "
-                "pass --users (the server's /api/users list) or use `tsr-news ls pull`"
-            )
-    if not isinstance(email, str) or "@" not in email:
-        return None, f"cannot tell who made this annotation (completed_by {completed_by!r})"
-    local = email.split("@", 1)[0]
-    if not ANNOTATOR_ID.fullmatch(local):
-        return None, (
-            f"{email}: {local!r} is not a safe annotator id (2-64 lowercase letters, digits, "
-            "'_', '-', '.'): give the user such an email address in Label Studio"
-        )
-    return local, ""
 
 
 def write_atomic(path: Path, content: bytes) -> bool:

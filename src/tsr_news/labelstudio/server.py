@@ -5,7 +5,11 @@ them); `make .venv-ls` installs the pinned version into its own virtual environm
 module runs its `label-studio` executable. The server listens on 127.0.0.1 only and is kept
 from making outbound connections (error reporting, analytics, version checks, downloads).
 Label Studio silently moves to the next port when the one asked for is busy, so the port is
-checked free first and the server must answer on it.
+checked free first, the way Label Studio checks it (does anything accept a connection there?),
+and the server must answer on it. A trial bind would not do: for about a minute after a server
+stops, its closed connections hold the port in TIME_WAIT, which refuses a plain bind although
+nothing listens (and the server, which binds with SO_REUSEADDR, would start). People join only
+through the organization's invite link, never by signing up on their own.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ _OFFLINE = {
     "LATEST_VERSION_CHECK": "false",
     "CONVERTER_DOWNLOAD_RESOURCES": "false",
 }
+_INVITED_ONLY = {"LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK": "true"}
 
 
 class ServerError(Exception):
@@ -61,6 +66,13 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def listening(port: int) -> bool:
+    """Whether something accepts connections on HOST:port (what Label Studio itself checks)."""
+    with socket.socket() as probe:
+        probe.settimeout(5)
+        return probe.connect_ex((HOST, port)) == 0
+
+
 def start(
     executable: Path,
     data_dir: Path,
@@ -78,15 +90,12 @@ def start(
             f"(label-studio=={LABEL_STUDIO_VERSION} in its own virtual environment)"
         )
     port = port or free_port()
-    with socket.socket() as probe:
-        try:
-            probe.bind((HOST, port))
-        except OSError:
-            raise ServerError(f"port {port} on {HOST} is busy; choose another") from None
+    if listening(port):
+        raise ServerError(f"port {port} on {HOST} is busy; choose another")
     data_dir.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if k not in _CLEARED}
     env.update(
-        _OFFLINE,
+        {**_OFFLINE, **_INVITED_ONLY},
         LABEL_STUDIO_BASE_DATA_DIR=str(data_dir),
         LABEL_STUDIO_USERNAME=username,
         LABEL_STUDIO_PASSWORD=password,

@@ -8,6 +8,7 @@ layer) is attached as a prediction whose `model_version` says where it came from
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -73,3 +74,26 @@ def _origin(name: str, annotation) -> str:
     makers = sorted({layer.model or layer.annotator for layer in layers})
     origins = sorted({layer.origin for layer in layers})
     return f"tsr-news {name} layer ({'/'.join(origins)}: {', '.join(makers)})"
+
+
+def text_mismatch(data: object, doc_id: str, text: str, text_sha256: str) -> str | None:
+    """Why a task's data does not show raw/<doc_id>.txt as the corpus has it (None if it does).
+
+    The task's own text is compared, not only the hash it carries: a text edited on the server
+    keeps its old `text_sha256`. The message names the two hashes, the corpus's and the task's.
+    """
+    shown = data.get("text") if isinstance(data, dict) else None
+    if not isinstance(shown, str):
+        return f"the task has no text to compare with raw/{doc_id}.txt"
+    if shown != text:
+        found = hashlib.sha256(shown.encode("utf-8", "surrogatepass")).hexdigest()
+        return (
+            f"the task shows another text than raw/{doc_id}.txt: expected sha256 {text_sha256} "
+            f"(the corpus), found {found} (the task's text)"
+        )
+    if data.get("text_sha256") != text_sha256:
+        return (
+            f"the task's text_sha256 is {data.get('text_sha256')!r}, but its text (the same as "
+            f"raw/{doc_id}.txt) has sha256 {text_sha256}"
+        )
+    return None
