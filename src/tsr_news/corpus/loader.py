@@ -30,7 +30,7 @@ from tsr_news.checks import schemaerrors
 from tsr_news.checks import semantic as checks
 from tsr_news.checks.explainer import explain
 from tsr_news.checks.jsonfile import Unreadable, read_json, utf8_problem
-from tsr_news.checks.jsonpointer import line_of, pointer
+from tsr_news.checks.jsonpointer import lines_of, pointer
 from tsr_news.checks.problems import Problem
 from tsr_news.common.interrupt import leave_stopping_to_parent, signals_held
 from tsr_news.corpus import fingerprints
@@ -118,19 +118,26 @@ class _JsonFile:
     data: bytes | None = None
     _source: str | None = None
 
-    def report(self, finding: checks.Finding) -> None:
-        if self._source is None and self.data is not None:
-            self._source = self.data.decode("utf-8")  # once per file, however many findings
-        source = self._source
-        line = line_of(source, finding.pointer) if source is not None else None
-        self.problems.append(
-            Problem(self.path, line, finding.pointer, finding.code, finding.message)
-        )
-
     def report_all(self, findings: list[checks.Finding]) -> bool:
-        """Report every finding; whether there were any."""
+        """Report every finding, their lines found in one walk of the file; whether there
+        were any."""
+        if findings and self._source is None and self.data is not None:
+            self._source = self.data.decode("utf-8")  # once per file, however many findings
+        lines = (
+            lines_of(self._source, (f.pointer for f in findings))
+            if self._source is not None
+            else {}
+        )
         for finding in findings:
-            self.report(finding)
+            self.problems.append(
+                Problem(
+                    self.path,
+                    lines.get(finding.pointer),
+                    finding.pointer,
+                    finding.code,
+                    finding.message,
+                )
+            )
         return bool(findings)
 
 
