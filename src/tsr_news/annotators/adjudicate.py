@@ -211,7 +211,7 @@ def adjudicate(
         _check_current(recorded, fresh, corpus.layout.relative(path))
         conflicts = recorded["conflicts"]
     elif fresh["conflicts"]:
-        write_json(path, fresh)
+        write_json(corpus.layout.output(path), fresh)
         return Outcome(path, len(fresh["conflicts"]), gold_written=False)
     else:
         conflicts = []
@@ -223,7 +223,7 @@ def adjudicate(
             [f"{c['id']} ({c['kind']}): {' '.join(c['context'].split())}" for c in unresolved],
         )
     gold = _gold(doc, annotators, conflicts, adjudicator)
-    write_json(gold_path, gold)
+    write_json(corpus.layout.output(gold_path), gold)
     return Outcome(gold_path, len(conflicts), gold_written=True)
 
 

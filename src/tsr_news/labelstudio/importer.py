@@ -94,7 +94,7 @@ def import_tasks(
         if problems:
             continue
         for layer in layers:
-            path = layout.layer_path(layer.annotator, layer.annotation.doc_id)
+            path = layout.output(layout.layer_path(layer.annotator, layer.annotation.doc_id))
             content = json.dumps(layer.annotation.to_json(), indent=2, ensure_ascii=False) + "\n"
             changed = write_atomic(path, content.encode("utf-8"))
             (report.written if changed else report.unchanged).append(layout.relative(path))

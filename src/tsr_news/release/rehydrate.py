@@ -30,6 +30,8 @@ from datasets import ClassLabel, Features, List
 
 from tsr_news import __version__
 from tsr_news.checks.jsonfile import Unreadable
+from tsr_news.common.atomic import removed_if_left_empty
+from tsr_news.common.files import output_dir, output_lock
 from tsr_news.corpus.loader import LoadedDocument
 from tsr_news.release import part
 from tsr_news.release.build import Release, write_release
@@ -105,7 +107,8 @@ def rehydrate(release: Path, raw: Path, out: Path) -> Release:
     digest = manifest["content_digest"]["sha256"]
     checked = _digest_checked(_batches(documents, fallback), digest, release)
     provenance = Provenance(manifest["source"], datasheet, fallback, manifest["agreement"])
-    return write_release(checked, provenance, out, withhold_text=False)
+    with output_lock(output_dir(out)), removed_if_left_empty(out):
+        return write_release(checked, provenance, out, withhold_text=False)
 
 
 def check_texts(release: Path, raw: Path) -> list[TextProblem]:
