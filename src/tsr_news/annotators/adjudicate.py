@@ -235,6 +235,13 @@ def _read(path: Path, corpus: Corpus) -> dict:
         raise AdjudicationError(str(refused)) from None
     if not isinstance(data.get("conflicts"), list):
         raise AdjudicationError(f"{where} has no 'conflicts' list")
+    for n, conflict in enumerate(data["conflicts"]):
+        if not isinstance(conflict, dict) or "resolution" not in conflict:
+            raise AdjudicationError(
+                f"{where}: /conflicts/{n} has no 'resolution' key: every conflict keeps its "
+                '"resolution" (null until decided, then an annotator, "reject" or an edited '
+                "item)"
+            )
     return data
 
 

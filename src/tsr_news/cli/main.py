@@ -448,6 +448,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _rehydrate(args: argparse.Namespace) -> int:
+    from tsr_news.release.manifest import DamagedRelease
     from tsr_news.release.rehydrate import (
         ContentMismatch,
         NotAWithheldRelease,
@@ -470,7 +471,7 @@ def _rehydrate(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_INVALID
-    except ContentMismatch as error:
+    except (ContentMismatch, DamagedRelease) as error:
         print(f"tsr-news rehydrate: {error}; nothing written", file=sys.stderr)
         return EXIT_INVALID
     print(f"tsr-news rehydrate: {release.documents} document(s) -> {release.path}", file=sys.stderr)
@@ -504,15 +505,15 @@ def _release_settings(root: Path):
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from tsr_news.checks.jsonfile import Unreadable
     from tsr_news.release.diff import diff
+    from tsr_news.release.manifest import DamagedRelease
 
     missing = [str(p) for p in (args.old, args.new) if not (p / "manifest.json").is_file()]
     if missing:
         raise UsageError(f"not a release directory (no manifest.json): {', '.join(missing)}")
     try:
         result = diff(args.old, args.new)
-    except Unreadable as refused:
+    except DamagedRelease as refused:
         print(f"tsr-news diff: {refused}", file=sys.stderr)
         return EXIT_INVALID
     sys.stdout.write(result.render())
