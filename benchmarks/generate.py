@@ -825,6 +825,19 @@ def _extra_file(rel_of, content_of):
     return inject
 
 
+class Outside(bytes):
+    """A file's bytes to be written outside the corpus, the corpus holding a symbolic link."""
+
+
+def _linked_outside(path_of):
+    def inject(doc: Doc) -> tuple[dict[str, bytes], str]:
+        files = files_of(doc)
+        files[path_of(doc)] = Outside(files[path_of(doc)])
+        return files, path_of(doc)
+
+    return inject
+
+
 def _without(path_of, blamed_of):
     def inject(doc: Doc) -> tuple[dict[str, bytes], str]:
         files = files_of(doc)
@@ -999,6 +1012,7 @@ CATALOGUE: list[ErrorKind] = [
     ),
     ErrorKind("raw text without provenance", "missing-meta", _without(_meta, _meta)),
     ErrorKind("provenance without raw text", "missing-text", _without(_txt, _txt)),
+    ErrorKind("raw text linked outside the corpus", "outside-corpus", _linked_outside(_txt)),
     ErrorKind(
         "stray file in raw/",
         "unexpected-file",
@@ -1105,7 +1119,13 @@ def _write_chunk(
             path = out / rel
             if "/layers/" in rel:
                 path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+            if isinstance(data, Outside):  # written beside the corpus, linked from inside it
+                target = out.parent / f"{out.name}.outside" / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+                path.symlink_to(target)
+            else:
+                path.write_bytes(data)
             files_written += 1
             total += len(data)
     return injected, files_written, total

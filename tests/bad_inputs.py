@@ -7,6 +7,7 @@ message. The catalogue is data so that other tests (e.g. a faster schema engine'
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,6 +83,27 @@ def copy(src: str, dst: str) -> Callable[[Path], None]:
     def apply(root: Path) -> None:
         (root / dst).parent.mkdir(parents=True, exist_ok=True)
         (root / dst).write_bytes((root / src).read_bytes())
+
+    return apply
+
+
+def linked_outside(rel: str) -> Callable[[Path], None]:
+    """Move the file or directory out of the corpus, leaving a symbolic link to it."""
+
+    def apply(root: Path) -> None:
+        outside = root.parent / f"outside-{Path(rel).name}"
+        (root / rel).rename(outside)
+        (root / rel).symlink_to(outside)
+
+    return apply
+
+
+def fifo(rel: str) -> Callable[[Path], None]:
+    """Replace the file with a FIFO (opening it for reading would wait for a writer)."""
+
+    def apply(root: Path) -> None:
+        (root / rel).unlink()
+        os.mkfifo(root / rel)
 
     return apply
 
@@ -531,6 +553,27 @@ CASES = [
         "stray file in raw/",
         copy(TEXT, "raw/notes.md"),
         "raw/notes.md",
+        "unexpected-file",
+        "raw/ holds only",
+    ),
+    BadInput(
+        "raw text linked to a file outside the corpus, with a matching hash",
+        linked_outside(TEXT),
+        TEXT,
+        "outside-corpus",
+        "outside the corpus",
+    ),
+    BadInput(
+        "layer directory linked outside the corpus",
+        linked_outside("annotations/layers/ann1"),
+        "annotations/layers/ann1",
+        "outside-corpus",
+        "outside the corpus",
+    ),
+    BadInput(
+        "metadata file that is a FIFO",
+        fifo(META),
+        META,
         "unexpected-file",
         "raw/ holds only",
     ),

@@ -36,8 +36,11 @@ def schema_of(path: Path) -> str:
 
 def parsed_json_files(root: Path):
     """(path, schema, value) for every corpus JSON file that parses (those under raw/ and
-    annotations/: the root also holds the generator's bookkeeping, or a repository's venvs)."""
+    annotations/: the root also holds the generator's bookkeeping, or a repository's venvs;
+    regular files only, as the loader reads: a FIFO would wait for a writer)."""
     for path in sorted(p for d in ("raw", "annotations") for p in (root / d).rglob("*.json")):
+        if not path.is_file():
+            continue
         try:
             yield path, schema_of(path), read_json(path.name, path.read_bytes())
         except ValueError:  # jsonfile.Unreadable: not JSON every reader reads alike

@@ -238,7 +238,7 @@ def test_a_withheld_release_whose_documents_were_changed_is_refused_and_nothing_
 
     assert run.exit_code == 1
     assert "content digest" in run.err and "nothing written" in run.err
-    assert list(out.iterdir()) == []  # not even the temporary directory is left
+    assert not out.exists()  # not even the temporary directory, nor an empty output directory
 
 
 def test_rehydrate_refuses_a_full_release_or_a_missing_raw_directory_as_usage_errors(

@@ -211,7 +211,7 @@ def adjudicate(
         _check_current(recorded, fresh, corpus.layout.relative(path))
         conflicts = recorded["conflicts"]
     elif fresh["conflicts"]:
-        write_json(path, fresh)
+        write_json(corpus.layout.output(path), fresh)
         return Outcome(path, len(fresh["conflicts"]), gold_written=False)
     else:
         conflicts = []
@@ -223,7 +223,7 @@ def adjudicate(
             [f"{c['id']} ({c['kind']}): {' '.join(c['context'].split())}" for c in unresolved],
         )
     gold = _gold(doc, annotators, conflicts, adjudicator)
-    write_json(gold_path, gold)
+    write_json(corpus.layout.output(gold_path), gold)
     return Outcome(gold_path, len(conflicts), gold_written=True)
 
 
@@ -235,6 +235,13 @@ def _read(path: Path, corpus: Corpus) -> dict:
         raise AdjudicationError(str(refused)) from None
     if not isinstance(data.get("conflicts"), list):
         raise AdjudicationError(f"{where} has no 'conflicts' list")
+    for n, conflict in enumerate(data["conflicts"]):
+        if not isinstance(conflict, dict) or "resolution" not in conflict:
+            raise AdjudicationError(
+                f"{where}: /conflicts/{n} has no 'resolution' key: every conflict keeps its "
+                '"resolution" (null until decided, then an annotator, "reject" or an edited '
+                "item)"
+            )
     return data
 
 

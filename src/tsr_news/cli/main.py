@@ -1,7 +1,8 @@
 """The `tsr-news` command: a thin layer of argument parsing over the package's API.
 
-Exit codes: 0 valid / done, 1 invalid data, 2 usage or environment error, 128 + the signal's
-number when stopped by SIGINT, SIGTERM or SIGHUP (130 for Ctrl-C), having written nothing half.
+Exit codes: 0 valid / done, 1 invalid data, 2 usage or environment error (every OSError is
+one line: `common.files`), 128 + the signal's number when stopped by SIGINT, SIGTERM or
+SIGHUP (130 for Ctrl-C), having written nothing half.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from tsr_news import __version__
 from tsr_news.checks.problems import FORMATS, render
 from tsr_news.cli import arguments
 from tsr_news.common.exits import EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError
+from tsr_news.common.files import describe
 from tsr_news.common.interrupt import Interrupted, stop_on_signals
 from tsr_news.corpus.layout import NotACorpus
 from tsr_news.corpus.loader import InvalidDocuments, UnknownDocument, relax_gc
@@ -59,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_INVALID
+    except OSError as error:  # the environment's: `files` says which, in one line
+        print(f"tsr-news {args.command}: error: {describe(error)}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -321,6 +326,11 @@ def _regenerate_blocks(path: Path, blocks: dict[str, str], check: bool, command:
         changed = markers.write_blocks(path, blocks)
     except markers.MissingMarkers as error:
         raise UsageError(f"{path}: {error}") from None
+    except UnicodeDecodeError as error:
+        raise UsageError(
+            f"{path}: not valid UTF-8 (byte offset {error.start}: {error.reason}); it must be "
+            "UTF-8 text"
+        ) from None
     print(f"{path}: {'updated' if changed else 'already current'}", file=sys.stderr)
     return EXIT_OK
 
@@ -440,6 +450,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _rehydrate(args: argparse.Namespace) -> int:
+    from tsr_news.release.manifest import DamagedRelease
     from tsr_news.release.rehydrate import (
         ContentMismatch,
         NotAWithheldRelease,
@@ -462,7 +473,7 @@ def _rehydrate(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_INVALID
-    except ContentMismatch as error:
+    except (ContentMismatch, DamagedRelease) as error:
         print(f"tsr-news rehydrate: {error}; nothing written", file=sys.stderr)
         return EXIT_INVALID
     print(f"tsr-news rehydrate: {release.documents} document(s) -> {release.path}", file=sys.stderr)
@@ -496,15 +507,15 @@ def _release_settings(root: Path):
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from tsr_news.checks.jsonfile import Unreadable
     from tsr_news.release.diff import diff
+    from tsr_news.release.manifest import DamagedRelease
 
     missing = [str(p) for p in (args.old, args.new) if not (p / "manifest.json").is_file()]
     if missing:
         raise UsageError(f"not a release directory (no manifest.json): {', '.join(missing)}")
     try:
         result = diff(args.old, args.new)
-    except Unreadable as refused:
+    except DamagedRelease as refused:
         print(f"tsr-news diff: {refused}", file=sys.stderr)
         return EXIT_INVALID
     sys.stdout.write(result.render())

@@ -6,8 +6,10 @@ A file is written to a temporary sibling, fsynced and renamed into place (`repla
 (`replace_directory`). An existing target is first renamed aside to `.<name>.old-<pid>` and
 removed after the swap; the two renames are the only window in which the target name is
 absent, and a build killed inside it leaves the previous release under the `.old` name, which
-the next build puts back before doing anything else. Temporaries of processes that were killed
-(their process is gone) are removed the same way.
+the next build puts back before doing anything else. Release directories are written holding
+the output directory's lock (`files.output_lock`), so every temporary found there then is a
+killed writer's, and is removed: whether a process of its number still lives says nothing
+(numbers are reused, by processes that are not builds).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ def replacing(path: Path) -> Iterator[BinaryIO]:
     block ends, removed if it raises. For a file written piece by piece (`write_bytes` writes
     one in one go)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    prefix = f".{path.name}.{os.getpid()}-"  # whose it is, for `remove_abandoned`
+    prefix = f".{path.name}.{os.getpid()}-"  # for `remove_abandoned` to find
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
     try:
         os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes it private; give it the usual mode
@@ -44,25 +46,11 @@ def replacing(path: Path) -> Iterator[BinaryIO]:
 
 
 def remove_abandoned(path: Path) -> None:
-    """Remove the temporary files that processes killed while writing `path` left beside it."""
-    start = len(f".{path.name}.")
+    """Remove the temporary files that processes killed while writing `path` left beside it;
+    call holding the lock of its directory (`files.output_lock`), which no other writer then
+    holds."""
     for temp in path.parent.glob(f".{glob.escape(path.name)}.*-*.tmp"):
-        pid = temp.name[start:].split("-", 1)[0]
-        if pid.isdigit() and not process_alive(int(pid)):
-            temp.unlink(missing_ok=True)
-
-
-def process_alive(pid: int) -> bool:
-    """Whether a process `pid` exists (ours or not)."""
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+        temp.unlink(missing_ok=True)
 
 
 def write_bytes(path: Path, data: bytes) -> None:
@@ -87,22 +75,29 @@ def _umask() -> int:
     return current
 
 
-def _owner_alive(path: Path) -> bool:
-    return process_alive(int(path.name.rsplit("-", 1)[1]))
-
-
 def recover(target: Path) -> None:
-    """Undo what killed builds left next to `target`: restore a release, drop temp dirs."""
-    for old in sorted(target.parent.glob(f".{target.name}.old-*")):
-        if _owner_alive(old):
-            continue
+    """Undo what killed builds left next to `target`: restore a release, drop temp dirs. Call
+    holding the lock of its directory (`files.output_lock`)."""
+    for old in sorted(target.parent.glob(f".{glob.escape(target.name)}.old-*")):
         if not target.exists():
             old.rename(target)
         else:
             shutil.rmtree(old)
-    for tmp in sorted(target.parent.glob(f".{target.name}.tmp-*")):
-        if not _owner_alive(tmp):
-            shutil.rmtree(tmp)
+    for tmp in sorted(target.parent.glob(f".{glob.escape(target.name)}.tmp-*")):
+        shutil.rmtree(tmp)
+
+
+@contextmanager
+def removed_if_left_empty(directory: Path) -> Iterator[None]:
+    """Remove `directory` if the block, which may create it, fails and leaves it empty: a
+    failed build leaves no empty `build/`."""
+    existed = directory.exists()
+    try:
+        yield
+    except BaseException:
+        if not existed and directory.is_dir() and not any(directory.iterdir()):
+            directory.rmdir()
+        raise
 
 
 def fsync_tree(root: Path) -> None:
@@ -123,7 +118,8 @@ def _fsync(path: Path) -> None:
 
 @contextmanager
 def replace_directory(target: Path) -> Iterator[Path]:
-    """Yield a fresh temporary directory; on success, make it `target`; on error, drop it."""
+    """Yield a fresh temporary directory; on success, make it `target`; on error, drop it.
+    Call holding the lock of `target.parent` (`files.output_lock`)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     recover(target)
     tmp = target.parent / f".{target.name}.tmp-{os.getpid()}"

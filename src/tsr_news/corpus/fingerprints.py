@@ -20,6 +20,8 @@ import os
 import time
 from typing import NamedTuple
 
+from tsr_news.common.files import open_regular, read_regular
+
 RACY_SECONDS = 2
 
 
@@ -31,7 +33,7 @@ class Fingerprint(NamedTuple):
 
 def read(root: str, name: str) -> tuple[bytes, Fingerprint]:
     """The bytes of the file `name` under `root`, and their fingerprint."""
-    with open(os.path.join(root, name), "rb") as file:
+    with os.fdopen(open_regular(os.path.join(root, name)), "rb") as file:
         stat = os.fstat(file.fileno())
         data = file.read()
     return data, Fingerprint(name, hashlib.sha256(data).hexdigest(), _identity(stat))
@@ -43,8 +45,7 @@ def unchanged(root: str, fingerprint: Fingerprint) -> bool:
     try:
         if fingerprint.identity is not None and _identity(os.stat(path)) == fingerprint.identity:
             return True
-        with open(path, "rb") as file:
-            return hashlib.sha256(file.read()).hexdigest() == fingerprint.sha256
+        return hashlib.sha256(read_regular(path)).hexdigest() == fingerprint.sha256
     except OSError:
         return False
 

@@ -7,7 +7,10 @@
     annotations/adjudication/<doc_id>.json         conflicts between layers and their resolutions
 
 Only names matching the id patterns of the schemas are ever turned into paths, so no id read
-from a file or an export can point outside the corpus.
+from a file or an export can point outside the corpus; and the listing admits no symbolic link
+that leads out of it (`_Survey.entries`): what is validated and published is the corpus's own
+files, not whatever a link names (a raw text linked to a system file, with a matching hash,
+was once published as an article).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from tsr_news.checks.problems import Problem
+from tsr_news.common.files import inside, output_dir, printable
 from tsr_news.scheme.schemas import ANNOTATION_SCHEMA, META_SCHEMA, load_schema
 
 DOC_ID = re.compile(load_schema(META_SCHEMA)["$defs"]["id"]["pattern"])
@@ -91,6 +95,13 @@ class Layout:
 
     def relative(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
+
+    def output(self, path: Path) -> Path:
+        """`path`, a file about to be written into the corpus, if its directory is inside the
+        corpus; else a UsageError (a layer or adjudication directory linked elsewhere would
+        have the file written there: `files.output_dir`)."""
+        output_dir(path.parent, base=self.root)
+        return path
 
 
 def find_root(start: Path) -> Path:
@@ -197,18 +208,18 @@ def _doc_of_name(name: str) -> str:
 def scan(layout: Layout) -> Inventory:
     """List the corpus directory once: documents, annotation files, stray and unsafe names."""
     survey = _Survey(layout)
-    for entry in _entries(layout.raw_dir):
-        survey.raw(entry.path, entry.name, entry.is_file())
+    for entry in survey.entries(layout.raw_dir):
+        survey.raw(entry.path, entry.name, entry.is_file)
     survey.documents_known()
-    for entry in _entries(layout.annotations_dir):
-        within = survey.annotations(entry.path, entry.name, entry.is_file(), entry.is_dir())
+    for entry in survey.entries(layout.annotations_dir):
+        within = survey.annotations(entry.path, entry.name, entry.is_file, entry.is_dir)
         if within == "layers":
             for annotator, directory in survey.annotator_dirs():
-                for inner in _entries(directory):
-                    survey.layer(annotator, inner.path, inner.name, inner.is_file())
+                for inner in survey.entries(directory):
+                    survey.layer(annotator, inner.path, inner.name, inner.is_file)
         elif within == "adjudication":
-            for inner in _entries(layout.adjudication_dir):
-                survey.adjudication(inner.path, inner.name, inner.is_file())
+            for inner in survey.entries(layout.adjudication_dir):
+                survey.adjudication(inner.path, inner.name, inner.is_file)
     return survey.inventory()
 
 
@@ -219,15 +230,15 @@ def scan_documents(layout: Layout, doc_ids: Iterable[str]) -> Inventory:
     list 300,000 names. Each entry found is judged as `scan` judges it (`_Survey`)."""
     survey = _Survey(layout)
     doc_ids = sorted(set(doc_ids))
-    for e in _look_up(layout.raw_dir, doc_ids):
+    for e in survey.look_up(layout.raw_dir, doc_ids):
         survey.raw(e.path, e.name, e.is_file)
     survey.documents_known()
-    for e in _look_up(layout.annotations_dir, doc_ids):
+    for e in survey.look_up(layout.annotations_dir, doc_ids):
         survey.annotations(e.path, e.name, e.is_file, e.is_dir)
-    for e in _look_up(layout.adjudication_dir, doc_ids):
+    for e in survey.look_up(layout.adjudication_dir, doc_ids):
         survey.adjudication(e.path, e.name, e.is_file)
     for annotator, directory in survey.annotator_dirs():
-        for e in _look_up(directory, doc_ids):
+        for e in survey.look_up(directory, doc_ids):
             survey.layer(annotator, e.path, e.name, e.is_file)
     inventory = survey.inventory()
     inventory.layers = {a: has for a, has in inventory.layers.items() if any(has)}
@@ -243,21 +254,8 @@ class _Entry(NamedTuple):
     is_dir: bool
 
 
-def _look_up(directory: Path, doc_ids: list[str]) -> Iterator[_Entry]:
-    """(path, name, is_file, is_dir) of each entry of `directory` that concerns one of
-    `doc_ids` (its name is the id, with or without a corpus suffix: `_doc_of_name`), as
-    listing the directory would give it (hidden names left out, links followed)."""
-    for doc_id in doc_ids:
-        for name in (doc_id, *(doc_id + suffix for suffix in SUFFIXES)):
-            if not _listable(name) or _doc_of_name(name) != doc_id:
-                continue
-            path = os.path.join(directory, name)
-            if os.path.lexists(path):
-                yield _Entry(path, name, os.path.isfile(path), os.path.isdir(path))
-
-
 def _listable(name: str) -> bool:
-    """Whether `name` could be listed as an entry by `_entries` (a name, not a path)."""
+    """Whether `name` could be listed as an entry by `_Survey.entries` (a name, not a path)."""
     return bool(name) and not name.startswith(".") and "/" not in name and "\0" not in name
 
 
@@ -272,6 +270,51 @@ class _Survey:
         self._layout = layout
         self._inventory = Inventory()
         self._documents: dict[str, int] = {}  # doc_id -> TEXT | META, until documents_known
+
+    def entries(self, directory: Path | str) -> Iterator[_Entry]:
+        """The entries of a directory, hidden files left out, in the file system's order; none
+        if it is absent. They are not kept: `raw/` of a corpus of 100,000 documents has 200,000
+        entries, which as a sorted list cost `validate` 40 MB at its peak; the inventory is
+        sorted by document. What leaves the corpus is reported, not listed (`_admitted`)."""
+        if not os.path.isdir(directory) or not self._admitted(directory):
+            return
+        with os.scandir(directory) as it:
+            for entry in it:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_symlink() and not self._admitted(entry.path):
+                    continue
+                try:
+                    yield _Entry(entry.path, entry.name, entry.is_file(), entry.is_dir())
+                except OSError as error:  # a symbolic link loop, say: name the entry
+                    raise OSError(error.errno, error.strerror, entry.path) from None
+
+    def look_up(self, directory: Path, doc_ids: list[str]) -> Iterator[_Entry]:
+        """Each entry of `directory` that concerns one of `doc_ids` (its name is the id, with
+        or without a corpus suffix: `_doc_of_name`), as `entries` would list it."""
+        if not os.path.isdir(directory) or not self._admitted(directory):
+            return
+        for doc_id in doc_ids:
+            for name in (doc_id, *(doc_id + suffix for suffix in SUFFIXES)):
+                if not _listable(name) or _doc_of_name(name) != doc_id:
+                    continue
+                path = os.path.join(directory, name)
+                if os.path.lexists(path) and (not os.path.islink(path) or self._admitted(path)):
+                    yield _Entry(path, name, os.path.isfile(path), os.path.isdir(path))
+
+    def _admitted(self, path: Path | str) -> bool:
+        """Whether `path` stays inside the corpus, every symbolic link followed; if not, it is
+        reported (outside-corpus). Only links can lead out, so only they and the directories
+        listed are resolved: a `realpath` for each of 300,000 files would cost seconds."""
+        if inside(self._layout.root, path):
+            return True
+        self._problem(
+            path,
+            "outside-corpus",
+            f"a symbolic link to {printable(os.path.realpath(path))}, outside the corpus: the "
+            "corpus holds its own files only (put the file itself here, or remove the link)",
+        )
+        return False
 
     def inventory(self) -> Inventory:
         self._inventory.problems.sort(key=Problem.sort_key)  # found in the file system's order
@@ -339,8 +382,8 @@ class _Survey:
 
     def annotator_dirs(self) -> Iterator[tuple[str, Path]]:
         """Each annotator and their directory in layers/, by name; other entries reported."""
-        for entry in sorted(_entries(self._layout.layers_dir), key=lambda e: e.name):
-            if entry.is_dir() and ANNOTATOR_ID.fullmatch(entry.name):
+        for entry in sorted(self.entries(self._layout.layers_dir), key=lambda e: e.name):
+            if entry.is_dir and ANNOTATOR_ID.fullmatch(entry.name):
                 self._inventory.layers.setdefault(
                     entry.name, bytearray(len(self._inventory.doc_ids))
                 )
@@ -361,7 +404,8 @@ class _Survey:
             self._problem(path, "unexpected-file", "a layer directory holds <doc_id>.json files")
 
     def _problem(self, path: Path | str, code: str, message: str) -> None:
-        problem = Problem(self._layout.relative(Path(path)), None, "", code, message)
+        where = printable(self._layout.relative(Path(path)))  # a name may not be UTF-8
+        problem = Problem(where, None, "", code, message)
         self._inventory.problems.append(problem)
 
     def _doc_id(self, path: str, name: str, suffix: str) -> str | None:
@@ -389,16 +433,3 @@ class _Survey:
                 f"annotations for {found!r}, but raw/ has no such document",
             )
         return i
-
-
-def _entries(directory: Path) -> Iterator[os.DirEntry]:
-    """The entries of a directory, hidden files left out, in the file system's order; none if
-    it is absent. They are not kept: `raw/` of a corpus of 100,000 documents has 200,000
-    entries, which as a sorted list cost `validate` 40 MB at its peak; the inventory is
-    sorted by document."""
-    if not directory.is_dir():
-        return
-    with os.scandir(directory) as it:
-        for entry in it:
-            if not entry.name.startswith("."):
-                yield entry

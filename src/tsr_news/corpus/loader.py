@@ -30,8 +30,9 @@ from tsr_news.checks import schemaerrors
 from tsr_news.checks import semantic as checks
 from tsr_news.checks.explainer import explain
 from tsr_news.checks.jsonfile import Unreadable, read_json, utf8_problem
-from tsr_news.checks.jsonpointer import line_of, pointer
+from tsr_news.checks.jsonpointer import lines_of, pointer
 from tsr_news.checks.problems import Problem
+from tsr_news.common.files import read_regular
 from tsr_news.common.interrupt import leave_stopping_to_parent, signals_held
 from tsr_news.corpus import fingerprints
 from tsr_news.corpus.fingerprints import Fingerprint
@@ -118,19 +119,26 @@ class _JsonFile:
     data: bytes | None = None
     _source: str | None = None
 
-    def report(self, finding: checks.Finding) -> None:
-        if self._source is None and self.data is not None:
-            self._source = self.data.decode("utf-8")  # once per file, however many findings
-        source = self._source
-        line = line_of(source, finding.pointer) if source is not None else None
-        self.problems.append(
-            Problem(self.path, line, finding.pointer, finding.code, finding.message)
-        )
-
     def report_all(self, findings: list[checks.Finding]) -> bool:
-        """Report every finding; whether there were any."""
+        """Report every finding, their lines found in one walk of the file; whether there
+        were any."""
+        if findings and self._source is None and self.data is not None:
+            self._source = self.data.decode("utf-8")  # once per file, however many findings
+        lines = (
+            lines_of(self._source, (f.pointer for f in findings))
+            if self._source is not None
+            else {}
+        )
         for finding in findings:
-            self.report(finding)
+            self.problems.append(
+                Problem(
+                    self.path,
+                    lines.get(finding.pointer),
+                    finding.pointer,
+                    finding.code,
+                    finding.message,
+                )
+            )
         return bool(findings)
 
 
@@ -276,7 +284,8 @@ class Corpus:
         clusters = self._splits.clusters_of(selected)
         if peek:
             with Prefetcher(self.root) as prefetch:
-                for doc_id in prefetch.ahead(self._splits.unknown(), Layout.meta_name):
+                unknown = [d for d in self._splits.unknown() if self.inventory.kinds(d) & META]
+                for doc_id in prefetch.ahead(unknown, Layout.meta_name):
                     peeked = _peek_cluster(os.path.join(self._root, Layout.meta_name(doc_id)))
                     if peeked and peeked[0] in clusters:
                         self._splits.learn(doc_id, *peeked)
@@ -348,8 +357,7 @@ class Corpus:
         """The bytes of one of `loaded`'s files, noting their fingerprint if this corpus records
         them."""
         if not self.record_fingerprints:
-            with open(os.path.join(self._root, name), "rb") as file:
-                return file.read()
+            return read_regular(os.path.join(self._root, name))
         data, fingerprint = fingerprints.read(self._root, name)
         loaded.fingerprints.append(fingerprint)
         return data
@@ -506,8 +514,7 @@ def _peek_cluster(meta_path: str) -> tuple[str, str] | None:
     """A document's (story_cluster, split), read without validating; None if unreadable.
     (A path as a string: a `Path` for each of 100,000 files cost more than reading them.)"""
     try:
-        with open(meta_path, "rb") as file:
-            data = orjson.loads(file.read())
+        data = orjson.loads(read_regular(meta_path))
         return (data["story_cluster"], data["split"])
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -28,6 +28,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
+from tsr_news.common.files import open_regular
+
 T = TypeVar("T")
 R = TypeVar("R")
 SUPPORTED = hasattr(os, "posix_fadvise") and os.open in os.supports_dir_fd
@@ -82,7 +84,7 @@ class Prefetcher:
     def _on_file(self, name: str, call: Callable[[int], R]) -> R | None:
         """`call(fd)` on the file opened read-only; None if it cannot be opened."""
         try:
-            fd = os.open(name, os.O_RDONLY, dir_fd=self._dir)
+            fd = open_regular(name, dir_fd=self._dir)  # never a FIFO: opening one would wait
         except OSError:
             return None
         try:

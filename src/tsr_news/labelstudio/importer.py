@@ -90,7 +90,7 @@ def import_tasks(
     layout, report = Layout(root), ImportReport()
     for task in tasks:
         for annotator, layer in _Task(layout, task, users or {}, report).layers():
-            path = layout.layer_path(annotator, layer.doc_id)
+            path = layout.output(layout.layer_path(annotator, layer.doc_id))
             content = json.dumps(layer.to_json(), indent=2, ensure_ascii=False) + "\n"
             changed = write_atomic(path, content.encode("utf-8"))
             (report.written if changed else report.unchanged).append(layout.relative(path))

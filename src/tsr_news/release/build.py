@@ -31,8 +31,10 @@ from functools import partial
 from pathlib import Path
 
 from tsr_news import __version__
+from tsr_news.checks.jsonfile import utf8_problem
 from tsr_news.checks.problems import Problem
-from tsr_news.common.atomic import replace_directory
+from tsr_news.common.atomic import removed_if_left_empty, replace_directory
+from tsr_news.common.files import output_dir, output_lock, read_regular
 from tsr_news.corpus.fingerprints import Fingerprint
 from tsr_news.corpus.loader import Corpus
 from tsr_news.release import croissant, inputs, part
@@ -88,44 +90,59 @@ def build(root: Path, out: Path, withhold_text: bool = False, jobs: int = 1) -> 
     with every problem, and writes nothing if the corpus is invalid; BadSettings if its
     release settings (`settings`) cannot be used."""
     corpus = Corpus(root, record_fingerprints=True)
-    datasheet = root / DATASHEET
     provenance = Provenance(
         source=source_of(root),
-        datasheet=datasheet.read_text(encoding="utf-8") if datasheet.is_file() else DEFAULT_SHEET,
+        datasheet=_datasheet(root),
         fallback_layers=read_settings(root).fallback_layers,
     )
     target = out / release_name(withhold_text)
     settings = inputs.settings_digest({"withhold_text": withhold_text, **asdict(provenance)})
-    if inputs.is_current(target, corpus, settings):
-        return _recorded(target)
-    problems: list[Problem] = []
+    with output_lock(output_dir(out)):
+        if inputs.is_current(target, corpus, settings):
+            return _recorded(target)
+        with removed_if_left_empty(out), inputs.recording(target, settings) as record:
+            batches = _checked_batches(corpus, record, withhold_text, provenance, jobs)
+            return write_release(batches, provenance, out, withhold_text)
 
-    def checked_batches(record: Callable[[list[Fingerprint]], None]) -> Iterator[ReleaseBatch]:
-        work = partial(
-            checked_batch,
-            schemas=row_schemas(),
-            withhold_text=withhold_text,
-            fallback_layers=provenance.fallback_layers,
-        )
-        for found, batch, read in corpus.map_batches(work, jobs=jobs, size=part.BATCH_DOCUMENTS):
-            problems.extend(found)
-            record(read)
-            if batch is not None and not problems:
-                yield batch
-        problems.extend(corpus.corpus_problems())
-        if not problems and not corpus.inventory.doc_ids:
-            problems.append(Problem("raw", None, "", "empty-corpus", "no documents to release"))
-        if problems:
-            raise InvalidCorpus(sorted(problems, key=Problem.sort_key))
 
-    created = not out.exists()
+def _datasheet(root: Path) -> str:
+    """The datasheet's text (the card's body); InvalidCorpus if it is not UTF-8."""
+    path = root / DATASHEET
+    if not path.is_file():
+        return DEFAULT_SHEET
+    data = read_regular(path)
     try:
-        with inputs.recording(target, settings) as record:
-            return write_release(checked_batches(record), provenance, out, withhold_text)
-    except InvalidCorpus:
-        if created and out.is_dir() and not any(out.iterdir()):
-            out.rmdir()  # leave no trace of a refused build
-        raise
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InvalidCorpus([utf8_problem(DATASHEET, data, error)]) from None
+
+
+def _checked_batches(
+    corpus: Corpus,
+    record: Callable[[list[Fingerprint]], None],
+    withhold_text: bool,
+    provenance: Provenance,
+    jobs: int,
+) -> Iterator[ReleaseBatch]:
+    """The release batches of the corpus's documents, recording what was read; InvalidCorpus,
+    with every problem, at the end of the pass if any document has one."""
+    problems: list[Problem] = []
+    work = partial(
+        checked_batch,
+        schemas=row_schemas(),
+        withhold_text=withhold_text,
+        fallback_layers=provenance.fallback_layers,
+    )
+    for found, batch, read in corpus.map_batches(work, jobs=jobs, size=part.BATCH_DOCUMENTS):
+        problems.extend(found)
+        record(read)
+        if batch is not None and not problems:
+            yield batch
+    problems.extend(corpus.corpus_problems())
+    if not problems and not corpus.inventory.doc_ids:
+        problems.append(Problem("raw", None, "", "empty-corpus", "no documents to release"))
+    if problems:
+        raise InvalidCorpus(sorted(problems, key=Problem.sort_key))
 
 
 def _recorded(release: Path) -> Release:

@@ -26,7 +26,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from datasets import Features
 
-from tsr_news.release.manifest import MANIFEST, read_manifest
+from tsr_news.release.manifest import MANIFEST, read_manifest, untrusted
 from tsr_news.scheme.model import LABEL_FIELD, LAYER_KINDS
 
 LEVELS = ("none", "patch", "minor", "major")
@@ -49,6 +49,7 @@ def snapshot(release: Path) -> Snapshot:
     for path in sorted(release.glob("data/*/*.parquet")):
         schema = pq.read_schema(path)
         features[path.parent.name] = Features.from_arrow_schema(schema).to_dict()
+    _parse(manifest["version"])  # refused here, while the release is `untrusted`, if not X.Y.Z
     snap = Snapshot(manifest["version"], features)
     for path in sorted(release.glob("data/documents/*.parquet")):
         parquet = pq.ParquetFile(path)
@@ -144,7 +145,12 @@ def _parse(version: str) -> tuple[int, int, int]:
 
 
 def diff(old_release: Path, new_release: Path) -> Diff:
-    old, new = snapshot(old_release), snapshot(new_release)
+    """What changed from `old_release` to `new_release`; DamagedRelease if either's files are
+    not what `build` writes (`manifest.untrusted`)."""
+    with untrusted(old_release):
+        old = snapshot(old_release)
+    with untrusted(new_release):
+        new = snapshot(new_release)
     both = sorted(old.documents.keys() & new.documents.keys())
     return Diff(
         old=old,

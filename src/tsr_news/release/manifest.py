@@ -12,14 +12,17 @@ import hashlib
 import json
 import platform
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import datasets
 import pyarrow
+from pyarrow.lib import ArrowException
 
 import tsr_news
-from tsr_news.checks.jsonfile import read_json
+from tsr_news.checks.jsonfile import Unreadable, read_json
 from tsr_news.release.datasheet import Statistics
 from tsr_news.release.digest import ContentDigest
 from tsr_news.release.layers import RULE as RELEASE_LAYER_RULE
@@ -70,6 +73,41 @@ def source_of(root: Path) -> dict | None:
     except (OSError, subprocess.CalledProcessError):
         return None
     return {"git_commit": commit, "dirty": dirty}
+
+
+class DamagedRelease(Exception):
+    """A release's files are not what `build` writes: refused, in one line."""
+
+
+@contextmanager
+def untrusted(release: Path) -> Iterator[None]:
+    """Read a release in the block as the untrusted input it is (`diff` and `rehydrate` read
+    releases others built, or changed): whatever its files make the readers raise (a manifest
+    without a key, a value of another type, a Parquet file that is not one, a feature that is
+    not a feature, a ClassLabel id out of range) is a DamagedRelease naming the release, not a
+    traceback. The file system's own errors (an OSError with an errno) are left to be
+    reported as such; Arrow's OSErrors about a file's content have none."""
+    try:
+        yield
+    except DamagedRelease:
+        raise
+    except Unreadable as refused:
+        raise DamagedRelease(str(refused)) from None
+    except OSError as error:
+        if error.errno is not None:
+            raise
+        raise DamagedRelease(
+            f"{release}: a file is not what tsr-news writes ({_first_line(error)})"
+        ) from None
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError, ArrowException) as error:
+        what = _first_line(f"{type(error).__name__}: {error}")
+        raise DamagedRelease(
+            f"{release}: not a release as tsr-news writes it ({what}); build it again"
+        ) from None
+
+
+def _first_line(error: object) -> str:
+    return (str(error).strip().splitlines() or [""])[0]
 
 
 def read_manifest(path: Path) -> dict:

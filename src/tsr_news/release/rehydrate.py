@@ -30,6 +30,9 @@ from datasets import ClassLabel, Features, List
 
 from tsr_news import __version__
 from tsr_news.checks.jsonfile import Unreadable
+from tsr_news.common.atomic import removed_if_left_empty
+from tsr_news.common.files import output_dir, output_lock
+from tsr_news.corpus.layout import DOC_ID
 from tsr_news.corpus.loader import LoadedDocument
 from tsr_news.release import part
 from tsr_news.release.build import Release, write_release
@@ -37,7 +40,14 @@ from tsr_news.release.card import CARD, datasheet_of
 from tsr_news.release.digest import ContentDigest
 from tsr_news.release.features import row_schemas
 from tsr_news.release.layers import GOLD
-from tsr_news.release.manifest import MANIFEST, Provenance, read_manifest, sha256_file
+from tsr_news.release.manifest import (
+    MANIFEST,
+    DamagedRelease,
+    Provenance,
+    read_manifest,
+    sha256_file,
+    untrusted,
+)
 from tsr_news.release.part import ReleaseBatch, release_batch
 from tsr_news.release.withhold import fill_spans
 from tsr_news.scheme.model import (
@@ -88,7 +98,13 @@ class RefusedTexts(Exception):
 
 
 def rehydrate(release: Path, raw: Path, out: Path) -> Release:
-    """Write the full release `out/tsr-news-X.Y.Z/` from the withheld `release` and `raw/`."""
+    """Write the full release `out/tsr-news-X.Y.Z/` from the withheld `release` and `raw/`;
+    DamagedRelease if its files are not what `build` writes (`manifest.untrusted`)."""
+    with untrusted(release):
+        return _rehydrate(release, raw, out)
+
+
+def _rehydrate(release: Path, raw: Path, out: Path) -> Release:
     manifest = _withheld_manifest(release)
     problems = check_texts(release, raw)
     if problems:
@@ -105,7 +121,8 @@ def rehydrate(release: Path, raw: Path, out: Path) -> Release:
     digest = manifest["content_digest"]["sha256"]
     checked = _digest_checked(_batches(documents, fallback), digest, release)
     provenance = Provenance(manifest["source"], datasheet, fallback, manifest["agreement"])
-    return write_release(checked, provenance, out, withhold_text=False)
+    with output_lock(output_dir(out)), removed_if_left_empty(out):
+        return write_release(checked, provenance, out, withhold_text=False)
 
 
 def check_texts(release: Path, raw: Path) -> list[TextProblem]:
@@ -140,6 +157,13 @@ def _withheld_manifest(release: Path) -> dict:
 
 
 def _text_path(raw: Path, doc_id: str) -> Path:
+    """`raw/<doc_id>.txt`, for a doc id as the corpus allows them: a release's id is not
+    trusted to name a path (`../../x` would read outside `raw`)."""
+    if not isinstance(doc_id, str) or not DOC_ID.fullmatch(doc_id):
+        raise DamagedRelease(
+            f"document id {doc_id!r} is not a corpus document id (3-64 of a-z 0-9 _ -): the "
+            "release was changed after it was built"
+        )
     return raw / f"{doc_id}.txt"
 
 
