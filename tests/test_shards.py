@@ -76,3 +76,17 @@ def test_sharded_builds_are_the_same_for_any_number_of_jobs(tmp_path, monkeypatc
     one = build(REPO, tmp_path / "one", jobs=1, max_shard_bytes=TINY).path
     three = build(REPO, tmp_path / "three", jobs=3, max_shard_bytes=TINY).path
     assert tree_digest(one) == tree_digest(three)
+
+
+def test_max_shard_bytes_takes_the_hub_s_units_and_refuses_nonsense(cli, corpus):
+    from tsr_news.cli.arguments import byte_size
+
+    assert (byte_size("500MB"), byte_size("2GB"), byte_size("64K"), byte_size("1")) == (
+        500 * 10**6,
+        2 * 10**9,
+        64 * 10**3,
+        1,
+    )
+    for bad in ("0", "-5", "lots", "5 PB"):
+        run = cli("build", "--root", corpus, "--max-shard-bytes", bad)
+        assert run.exit_code == 2 and "--max-shard-bytes" in run.err, bad

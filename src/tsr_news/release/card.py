@@ -55,7 +55,8 @@ ROWS = {
     "with code-point offsets and BIO `ner_tags`",
 }
 EXAMPLE_CHARS = 160  # longer strings are cut in the card's example rows
-EXAMPLE_ITEMS = 2  # longer lists are cut in the card's example rows
+# longer lists are cut in the card's example rows: of records, of scalars (tokens)
+EXAMPLE_RECORDS, EXAMPLE_SCALARS = 2, 12
 
 
 def size_category(documents: int) -> str:
@@ -219,7 +220,12 @@ def _structure(release: Path, splits: dict) -> str:
     for config, by_split in splits.items():
         first = Path(release, next(iter(by_split.values()))["paths"][0])
         sizes = ", ".join(f"`{split}` {e['num_examples']:,}" for split, e in by_split.items())
-        out += [f"### `{config}`", "", f"{ROWS[config].capitalize()}. Rows: {sizes}.", ""]
+        out += [
+            f"### `{config}`",
+            "",
+            f"{ROWS[config][0].upper()}{ROWS[config][1:]}. Rows: {sizes}.",
+            "",
+        ]
         out += ["| field | type | meaning |", "|---|---|---|"]
         for parent, name, feature, path in _fields(config):
             meaning = describe(parent, name).replace("|", "\\|")
@@ -289,10 +295,9 @@ def _cut(value):
     if isinstance(value, str) and len(value) > EXAMPLE_CHARS:
         return value[:EXAMPLE_CHARS] + "…"
     if isinstance(value, list):
-        cut = [_cut(item) for item in value[:EXAMPLE_ITEMS]]
-        return cut + (
-            [f"… {len(value) - EXAMPLE_ITEMS} more"] if len(value) > EXAMPLE_ITEMS else []
-        )
+        keep = EXAMPLE_RECORDS if any(isinstance(v, dict) for v in value) else EXAMPLE_SCALARS
+        cut = [_cut(item) for item in value[:keep]]
+        return cut + ([f"… {len(value) - keep} more"] if len(value) > keep else [])
     if isinstance(value, dict):
         return {key: _cut(item) for key, item in value.items()}
     return value
