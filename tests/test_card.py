@@ -78,16 +78,36 @@ def test_the_card_documents_the_ner_rules_and_its_longest_sentence(kinds):
     assert "no entity is split between rows" in text
 
 
-def test_the_card_s_pandas_recipe_recovers_the_label_names(kinds):
+def _recipe(text: str, after: str, fence: str) -> str:
+    return text.split(f"{after}\n\n```{fence}\n", 1)[1].split("```", 1)[0]
+
+
+@pytest.mark.parametrize("tool", ["pandas", "duckdb", "polars"])
+def test_the_card_s_recipes_recover_the_label_names_without_datasets(kinds, tool):
+    import pyarrow.parquet as pq
+
     text = (kinds["full"] / CARD).read_text(encoding="utf-8")
-    recipe = text.split("With pyarrow and pandas:\n\n```python\n", 1)[1].split("```", 1)[0]
-    recipe += "print(json.dumps(sorted(set(entities['label']))))\n"
+    if tool == "pandas":
+        recipe = _recipe(text, "With pyarrow and pandas:", "python")
+        recipe += "print(json.dumps(sorted(set(entities['label']))))\n"
+    elif tool == "polars":
+        recipe = _recipe(text, "With Polars:", "python")
+        recipe += "print(json.dumps(sorted(set(entities['label'].to_list()))))\n"
+    else:
+        query = _recipe(
+            text,
+            "With DuckDB (the metadata is JSON; its list indexes start at 0, as the ids do):",
+            "sql",
+        )
+        recipe = (
+            "import duckdb, json\n"
+            f"rows = duckdb.sql({query.strip().rstrip(';')!r}).fetchall()\n"
+            "print(json.dumps(sorted({label for _, _, label in rows})))\n"
+        )
     run = subprocess.run(
         [sys.executable, "-c", recipe], cwd=kinds["full"], capture_output=True, text=True
     )
     assert run.returncode == 0, run.stderr
-    import pyarrow.parquet as pq
-
     ids = pq.read_table(kinds["full"] / "data/entities/train-00000-of-00001.parquet")["label"]
     label = features("entities")["label"]
     assert json.loads(run.stdout) == sorted({label.int2str(i) for i in ids.to_pylist()})

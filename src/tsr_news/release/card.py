@@ -349,7 +349,7 @@ entities = pq.read_table(path).to_pandas()
 entities["label"] = entities["label"].map(dict(enumerate(names)))
 ```
 
-With DuckDB (the metadata is JSON; list indexes start at 1):
+With DuckDB (the metadata is JSON; its list indexes start at 0, as the ids do):
 
 ```sql
 WITH meta AS (
