@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 from pathlib import Path
 
 from tsr_news.corpus.layout import ANNOTATOR_ID, find_root
@@ -55,3 +56,16 @@ def positive_int(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"expected a positive whole number, got {value!r}")
     return int(value)
+
+
+BYTE_SIZE = re.compile(r"([0-9]+)\s*([KMGT]?B?)", re.IGNORECASE)
+UNITS = {"": 1, "K": 10**3, "M": 10**6, "G": 10**9, "T": 10**12}
+
+
+def byte_size(value: str) -> int:
+    """A positive size: a number of bytes, or with a decimal unit as the Hub writes them
+    (`500MB`, `2GB`, `64K`)."""
+    match = BYTE_SIZE.fullmatch(value.strip())
+    if match is None or int(match[1]) < 1:
+        raise argparse.ArgumentTypeError(f"expected a size such as 500MB or 1000000, got {value!r}")
+    return int(match[1]) * UNITS[match[2].upper().rstrip("B")]

@@ -128,9 +128,9 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser(
         "build",
         help="compile the corpus into a versioned Hugging Face dataset",
-        description="Validate the corpus, then write build/tsr-news-X.Y.Z/ (Parquet per config "
-        "and split, dataset card, croissant.json, manifest.json, SHA256SUMS) atomically: the "
-        "previous release is replaced only when the new one is complete. "
+        description="Validate the corpus, then write build/tsr-news-X.Y.Z/ (Parquet shards "
+        "per config and split, dataset card, croissant.json, manifest.json, SHA256SUMS) "
+        "atomically: the previous release is replaced only when the new one is complete. "
         "Exit 0 built, 1 invalid corpus (nothing written), 2 usage error.",
     )
     build.add_argument("--root", type=Path, help="corpus root (default: found from .)")
@@ -143,6 +143,15 @@ def _parser() -> argparse.ArgumentParser:
         "offsets, text hashes, labels, layer and origin, the metadata with the titles, and the "
         "short strings annotators write (speaker_text, actor_text, target_text, ref, norm); "
         "writes tsr-news-X.Y.Z-withheld/",
+    )
+    build.add_argument(
+        "--max-shard-bytes",
+        type=arguments.byte_size,
+        default=None,
+        metavar="SIZE",
+        help="largest Parquet shard, in bytes of Arrow data (uncompressed), e.g. 500MB "
+        "(default: the Hugging Face Hub's recommendation, datasets' MAX_SHARD_SIZE, 500MB); "
+        "shards hold whole batches of documents, so their bounds do not depend on --jobs",
     )
     arguments.add_jobs(build)
     build.set_defaults(run=_build)
@@ -163,6 +172,30 @@ def _parser() -> argparse.ArgumentParser:
         "--out", type=Path, help="output directory (default: the release's parent directory)"
     )
     rehydrate.set_defaults(run=_rehydrate)
+
+    publish = commands.add_parser(
+        "publish",
+        help="upload a release to the Hugging Face Hub and tag it vX.Y.Z",
+        description="Check the release against its SHA256SUMS, then upload its files to the "
+        "dataset repository ORG/NAME as one commit and tag it vX.Y.Z (needs the network and a "
+        "token: HF_TOKEN, or the token file of `hf auth login`; the token is never printed). "
+        "Refuses a full release (it has the copyrighted texts) unless "
+        "--i-hold-the-text-rights, and a version whose tag exists with other content. "
+        "Exit 0 published (or already), 1 refused (release or tag), 2 usage or environment "
+        "error.",
+    )
+    publish.add_argument("release", type=Path, help="the release directory")
+    publish.add_argument("--repo", required=True, metavar="ORG/NAME", help="dataset repository")
+    publish.add_argument(
+        "--dry-run", action="store_true", help="check and list the files; upload nothing"
+    )
+    publish.add_argument(
+        "--i-hold-the-text-rights",
+        dest="holds_text_rights",
+        action="store_true",
+        help="publish a full release: you state that you may redistribute every article text",
+    )
+    publish.set_defaults(run=_publish)
 
     datasheet = commands.add_parser(
         "datasheet",
@@ -427,7 +460,8 @@ def _build(args: argparse.Namespace) -> int:
     root = arguments.root_of(args)
     out = args.out if args.out is not None else root / "build"
     try:
-        release = build(root, out, withhold_text=args.withhold_text, jobs=args.jobs)
+        shards = {} if args.max_shard_bytes is None else {"max_shard_bytes": args.max_shard_bytes}
+        release = build(root, out, withhold_text=args.withhold_text, jobs=args.jobs, **shards)
     except BadSettings as error:
         raise UsageError(str(error)) from None
     except InvalidCorpus as invalid:
@@ -478,6 +512,48 @@ def _rehydrate(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     print(f"tsr-news rehydrate: {release.documents} document(s) -> {release.path}", file=sys.stderr)
     return EXIT_OK
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from tsr_news.release.publish import HUB_ERRORS, NotPublishable, Refused, plan, publish
+
+    try:
+        planned = plan(args.release, args.repo, args.holds_text_rights)
+        if args.dry_run:
+            print(
+                f"would upload {len(planned.files)} file(s) of {planned.release} to the dataset "
+                f"repository {planned.repo} and tag them {planned.tag}:"
+            )
+            print("\n".join(planned.files))
+            return EXIT_OK
+        print(f"tsr-news publish: {publish(planned, _hub_api())}", file=sys.stderr)
+    except NotPublishable as error:
+        raise UsageError(str(error)) from None
+    except Refused as refused:
+        print(f"tsr-news publish: {refused}; nothing uploaded", file=sys.stderr)
+        return EXIT_INVALID
+    except HUB_ERRORS as error:
+        raise UsageError(f"the Hugging Face Hub: {_one_line(error)}") from None
+    return EXIT_OK
+
+
+def _hub_api():
+    """An HfApi with the token from huggingface_hub's standard places (never printed)."""
+    from huggingface_hub import HfApi, constants, get_token
+
+    if constants.HF_HUB_OFFLINE:
+        raise UsageError("HF_HUB_OFFLINE is set: publishing needs the network")
+    token = get_token()
+    if token is None:
+        raise UsageError(
+            "no Hugging Face token: set HF_TOKEN or run `hf auth login` (a token with write "
+            "access to the repository)"
+        )
+    return HfApi(token=token)
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
 
 
 def _datasheet(args: argparse.Namespace) -> int:

@@ -5,13 +5,13 @@ each chunk of documents is read, checked and turned into its release rows as Arr
 (`part.release_batch`), and the batches come back in doc_id order to `write_release`, the one
 writer of releases (`rehydrate` feeds it documents rebuilt from a text-withheld release, so
 both give the same bytes for the same corpus). The writer streams each batch's tables into
-the Parquet file of their config and split (`parquet`), and adds the batch to the content
-digest and the statistics. Then the card, the Croissant file, the manifest and
-SHA256SUMS are written from what the pass recorded. Everything goes
-into a temporary directory that replaces the previous release by rename only when complete
-(`atomic`); a document with problems stops the writing, the pass goes on to report every
-problem, and the temporary directory is dropped. Memory is bounded: one row group per open
-file, and a few chunks of documents in flight between processes.
+the Parquet shards of their config and split (`parquet`: shards of whole batches, at most
+`max_shard_bytes` each), and adds the batch to the content digest and the statistics. Then
+the card, the Croissant file, the manifest and SHA256SUMS are written from what the pass
+recorded. Everything goes into a temporary directory that replaces the previous release by
+rename only when complete (`atomic`); a document with problems stops the writing, the pass
+goes on to report every problem, and the temporary directory is dropped. Memory is bounded:
+one row group per open file, and a few chunks of documents in flight between processes.
 
 A release built with the same settings from corpus files that have not changed since is
 current: `build` says so and does nothing. To tell, each build records what it read, as the
@@ -50,7 +50,7 @@ from tsr_news.release.manifest import (
     write_manifest,
     write_sha256sums,
 )
-from tsr_news.release.parquet import ParquetFile, row_group_rows, shard_name
+from tsr_news.release.parquet import MAX_SHARD_BYTES, ShardedFile
 from tsr_news.release.part import ReleaseBatch, checked_batch
 from tsr_news.release.rows import CONFIGS
 from tsr_news.release.settings import read_settings
@@ -84,9 +84,16 @@ def release_name(withheld: bool = False) -> str:
     return f"tsr-news-{__version__}{WITHHELD_SUFFIX if withheld else ''}"
 
 
-def build(root: Path, out: Path, withhold_text: bool = False, jobs: int = 1) -> Release:
+def build(
+    root: Path,
+    out: Path,
+    withhold_text: bool = False,
+    jobs: int = 1,
+    max_shard_bytes: int = MAX_SHARD_BYTES,
+) -> Release:
     """Check the corpus at `root` and compile it to `out/tsr-news-X.Y.Z[-withheld]/`, in one
-    pass on `jobs` processes (the bytes are the same for any number). Raises InvalidCorpus,
+    pass on `jobs` processes (the bytes are the same for any number), in Parquet shards of at
+    most `max_shard_bytes` of Arrow data (`parquet`). Raises InvalidCorpus,
     with every problem, and writes nothing if the corpus is invalid; BadSettings if its
     release settings (`settings`) cannot be used."""
     corpus = Corpus(root, record_fingerprints=True)
@@ -94,6 +101,7 @@ def build(root: Path, out: Path, withhold_text: bool = False, jobs: int = 1) -> 
         source=source_of(root),
         datasheet=_datasheet(root),
         fallback_layers=read_settings(root).fallback_layers,
+        max_shard_bytes=max_shard_bytes,
     )
     target = out / release_name(withhold_text)
     settings = inputs.settings_digest({"withhold_text": withhold_text, **asdict(provenance)})
@@ -159,17 +167,19 @@ def write_release(
     `out/<release_name>/`."""
     target = out / release_name(withhold_text)
     with replace_directory(target) as tmp:
-        digest, files, statistics = _write_data(batches, tmp)
+        digest, files, statistics = _write_data(batches, tmp, provenance.max_shard_bytes)
         if provenance.agreement is not None:
             statistics.agreement_summary = provenance.agreement
-        data_rows = {_rel(f.path, tmp): f.rows for f in files.values()}
+        data_rows = {
+            _rel(shard.path, tmp): shard.rows for f in files.values() for shard in f.shards
+        }
         splits = {
             config: {
                 split: {
-                    "path": _rel(f.path, tmp),
+                    "paths": [_rel(shard.path, tmp) for shard in f.shards],
                     "num_examples": f.rows,
                     "num_bytes": f.num_bytes,
-                    "download_size": f.path.stat().st_size,
+                    "download_size": sum(shard.path.stat().st_size for shard in f.shards),
                 }
                 for split in taxonomy()["split"].values
                 if (f := files.get((config, split)))
@@ -178,7 +188,7 @@ def write_release(
             if any(c == config for c, _ in files)
         }
         write_card(tmp, splits, statistics, provenance.datasheet, withhold_text)
-        croissant.write(tmp, splits)
+        croissant.write(tmp, splits, statistics, provenance.datasheet, withhold_text)
         write_manifest(tmp, provenance, digest, data_rows, statistics, withhold_text)
         write_sha256sums(tmp)
     return Release(target, statistics.documents, data_rows)
@@ -189,9 +199,9 @@ def _rel(path: Path, release: Path) -> str:
 
 
 def _write_data(
-    batches: Iterable[ReleaseBatch], release: Path
-) -> tuple[ContentDigest, dict[tuple[str, str], ParquetFile], Statistics]:
-    """Stream every batch's rows into the Parquet files, keyed (config, split); close them.
+    batches: Iterable[ReleaseBatch], release: Path, max_shard_bytes: int
+) -> tuple[ContentDigest, dict[tuple[str, str], ShardedFile], Statistics]:
+    """Stream every batch's rows into the Parquet shards, keyed (config, split); close them.
 
     A file is opened at its first row: `datasets` cannot load a split without rows, so a
     split or config with no rows yet (no gold annotations) is left out. The content digest is
@@ -199,12 +209,12 @@ def _write_data(
     and lets `rehydrate` prove it restored exactly that.
     """
     digest, statistics = ContentDigest(), Statistics()
-    files: dict[tuple[str, str], ParquetFile] = {}
+    files: dict[tuple[str, str], ShardedFile] = {}
     for batch in batches:
         for (config, split), table in batch.tables.items():
             if (config, split) not in files:
-                path = release / "data" / config / shard_name(split)
-                files[config, split] = ParquetFile(path, features(config), row_group_rows(config))
+                folder = release / "data" / config
+                files[config, split] = ShardedFile(folder, split, features(config), max_shard_bytes)
             files[config, split].add(table, batch.sizes[config, split])
         digest.add_lines(batch.digest_lines)
         statistics.merge(batch.statistics)

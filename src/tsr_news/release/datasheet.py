@@ -10,6 +10,7 @@ renders the same blocks (`Statistics.blocks`) so card and datasheet never disagr
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -47,6 +48,8 @@ class Statistics:
     # documents per annotation file of any kind (the `layers` config), keyed (layer, origin)
     every_layer: Counter = field(default_factory=Counter)
     models: dict[str, str] = field(default_factory=dict)  # prediction layer -> its model
+    # documents by their number of annotation files (gold and layers)
+    files_per_document: Counter = field(default_factory=Counter)
     agreement: AgreementTally = field(default_factory=AgreementTally)
     _agreement_summary: dict | None = None
 
@@ -82,6 +85,7 @@ class Statistics:
         for name, counter in self.by.items():
             counter[document.meta.get(name)] += 1
         self.clusters[document.meta["story_cluster"]] = document.meta["split"]
+        self.files_per_document[len(all_layers(document))] += 1
         for layer in all_layers(document):
             self.every_layer[layer.name, layer.origin] += 1
             for source in layer.sources():
@@ -105,6 +109,7 @@ class Statistics:
         self.released.update(other.released)
         self.items.update(other.items)
         self.every_layer.update(other.every_layer)
+        self.files_per_document.update(other.files_per_document)
         for name, model in other.models.items():
             self.models.setdefault(name, model)
         self.agreement.merge(other.agreement)
@@ -130,6 +135,17 @@ class Statistics:
         if self.annotated < n:
             parts.append(f"{n - self.annotated} of {n} have no annotations")
         return "; ".join(parts) + "."
+
+    def annotations_per_item(self) -> str:
+        """How many annotation files the documents have, and how many a release row takes."""
+        counts = ", ".join(
+            f"{n} of {self.documents} documents have {files} annotation file(s)"
+            for files, n in sorted(self.files_per_document.items())
+        )
+        return (
+            f"{counts or 'no documents'}. The `layers` config has every file; the other "
+            "configs take each document's annotations from one of them, its release layer."
+        )
 
     def splits_statement(self) -> str:
         """Which splits the documents fall in, by story cluster."""
@@ -215,6 +231,22 @@ class Statistics:
         ]
         out += ["", _grid("annotation file (`layers` config)", ["documents"], files, [0])]
         return "\n".join(out)
+
+
+# a datasheet answer: "- **Label.** text", its text running on over indented lines
+ANSWER = re.compile(r"^- \*\*(?P<label>[^*]+?)\.\*\* (?P<text>.*(?:\n  .*)*)", re.MULTILINE)
+
+
+def answers(datasheet: str) -> dict[str, str]:
+    """The datasheet's answers, keyed "Section/Label" (its `## ` headings and the bold labels
+    of its bullets), each as one line of text (what the Croissant file's RAI fields quote)."""
+    found = {}
+    for section in re.split(r"^## ", datasheet, flags=re.MULTILINE)[1:]:
+        heading, _, body = section.partition("\n")
+        for match in ANSWER.finditer(body):
+            text = " ".join(line.strip() for line in match["text"].splitlines())
+            found[f"{heading.strip()}/{match['label']}"] = text
+    return found
 
 
 def _agreement(summary: dict) -> str:

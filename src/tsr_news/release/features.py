@@ -193,6 +193,19 @@ def features(config: str) -> Features:
     }[config]()
 
 
+def with_names(feature, value):
+    """A value of `feature` as read from Parquet, its ClassLabel ids turned into label names."""
+    if value is None:
+        return None
+    if isinstance(feature, ClassLabel):
+        return feature.int2str(value)
+    if isinstance(feature, List):
+        return [with_names(feature.feature, item) for item in value]
+    if isinstance(feature, dict):
+        return {name: with_names(feature[name], item) for name, item in value.items()}
+    return value
+
+
 @cache
 def row_schemas() -> dict[str, RowSchema]:
     """Config (of rows.ROW_CONFIGS and FLAT_CONFIGS: the per-annotation configs need only

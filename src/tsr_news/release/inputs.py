@@ -24,6 +24,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from importlib.metadata import version
 from itertools import zip_longest
 from pathlib import Path
 
@@ -49,6 +50,8 @@ def settings_digest(settings: dict) -> str:
         "tsr-news": tsr_news.__version__,
         "pyarrow": pyarrow.__version__,
         "datasets": datasets.__version__,
+        "mlcroissant": version("mlcroissant"),
+        "huggingface_hub": version("huggingface_hub"),
         **settings,
     }
     digest.update(json.dumps(facts, sort_keys=True, default=str).encode() + b"\n")

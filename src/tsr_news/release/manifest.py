@@ -15,6 +15,7 @@ import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 import datasets
@@ -26,6 +27,7 @@ from tsr_news.checks.jsonfile import Unreadable, read_json
 from tsr_news.release.datasheet import Statistics
 from tsr_news.release.digest import ContentDigest
 from tsr_news.release.layers import RULE as RELEASE_LAYER_RULE
+from tsr_news.release.parquet import MAX_SHARD_BYTES
 
 MANIFEST = "manifest.json"
 SHA256SUMS = "SHA256SUMS"
@@ -44,6 +46,9 @@ class Provenance:
     # the release settings' fallback layers (`layers.release_layer`), recorded in the manifest
     fallback_layers: tuple[str, ...] = ()
     agreement: dict | None = None
+    # the largest shard, in bytes of Arrow data (`parquet`); the manifest records it, so a
+    # rehydrated release is cut into the same shards
+    max_shard_bytes: int = MAX_SHARD_BYTES
 
 
 def sha256_file(path: Path) -> str:
@@ -140,10 +145,13 @@ def write_manifest(
             "rule": RELEASE_LAYER_RULE,
             "fallback_layers": list(provenance.fallback_layers),
         },
+        "max_shard_bytes": provenance.max_shard_bytes,
         "tools": {
             "python": platform.python_version(),
             "datasets": datasets.__version__,
             "pyarrow": pyarrow.__version__,
+            "mlcroissant": version("mlcroissant"),
+            "huggingface_hub": version("huggingface_hub"),
         },
         "documents": statistics.documents,
         "agreement": statistics.agreement_summary,

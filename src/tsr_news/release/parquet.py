@@ -1,13 +1,30 @@
-"""Deterministic, streaming Parquet files: one writer per (config, split) file.
+"""Deterministic, streaming Parquet files: each (config, split) written as size-bounded shards.
 
-Rows arrive as Arrow tables (`part.ReleaseBatch`), are buffered per file and written in
-row groups of exactly `row_group_rows(config)` rows, so memory is bounded by about one row
-group per open file however large the corpus. Every writer option that shapes the bytes is
-fixed here (compression and its level, dictionary encoding, statistics, format and data page
-versions, no page index); `created_by` is pyarrow's constant "parquet-cpp-arrow version X",
-and pyarrow is pinned exactly, so the same rows give the same bytes. The Arrow schema comes
-from the `datasets.Features` (`features.arrow_schema`), which embeds them under the
-`huggingface` metadata key.
+Rows arrive as Arrow tables, one per batch of documents (`part.ReleaseBatch`: a fixed run of
+documents in doc_id order, the same for any `--jobs`), each with its Arrow size as made. Both
+cuts are made from that sequence of (rows, bytes) alone, so the bytes do not depend on how
+the rows travelled:
+
+- **Shards.** A shard holds whole batches: the next batch starts a new shard when it would
+  take the shard's Arrow bytes past `max_shard_bytes` (default: the Hub's recommendation,
+  `datasets.config.MAX_SHARD_SIZE`, 500 MB uncompressed, what `push_to_hub` uses). So a
+  shard is a range of documents, and only a batch larger than the maximum by itself makes a
+  larger shard. Files are named `<split>-0000K-of-0000N.parquet`, renamed to their final
+  names once N is known.
+- **Row groups.** As `datasets` 5.2 writes Parquet (`config.MAX_ROW_GROUP_SIZE`, 100 MB
+  uncompressed, `arrow_writer.get_writer_batch_size_from_data_size`): a row group holds the
+  whole batches that fit in `ROW_GROUP_BYTES`; a batch larger than that is cut into groups
+  of `rows * ROW_GROUP_BYTES // bytes` rows, datasets' formula. Fixed row counts made small
+  groups of small rows (entities in 1,000-row groups were 2.4x the size of one group) and
+  ever larger groups of large ones.
+
+Every writer option that shapes the bytes is fixed here (compression and its level,
+dictionary encoding, statistics, format and data page versions, no page index);
+`created_by` is pyarrow's constant "parquet-cpp-arrow version X", and pyarrow is pinned
+exactly, so the same rows give the same bytes. The Arrow schema comes from the
+`datasets.Features` (`features.arrow_schema`), which embeds them under the `huggingface`
+metadata key. Memory: one row group's rows (at most `ROW_GROUP_BYTES` plus a batch) per open
+file.
 """
 
 from __future__ import annotations
@@ -17,15 +34,13 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from datasets import Features
+from datasets import Features, config
+from datasets.utils.py_utils import convert_file_size_to_int
 
-# Rows per row group: 1,000, as `datasets` writes them, where a row is one annotation (~100
-# bytes); 256 where a row is a whole document (`documents`, `ner`: ~10 KB each, so a group of
-# about 2.5 MB), as `datasets` too takes fewer rows per group where rows are large. Readers
-# that fetch a group at a time (the Hub's dataset viewer, streaming) fetch less, and the
-# writer buffers less (the build's peak memory at N = 20,000: 410 MB rather than 530).
-ROW_GROUP_ROWS = {"documents": 256, "ner": 256}
-DEFAULT_ROW_GROUP_ROWS = 1000
+MAX_SHARD_BYTES = convert_file_size_to_int(config.MAX_SHARD_SIZE)
+ROW_GROUP_BYTES = convert_file_size_to_int(config.MAX_ROW_GROUP_SIZE)
+# a shard's file name, the split captured (the Croissant file reads the split from it)
+SHARD_PATTERN = r"([a-z]+)-[0-9]{5}-of-[0-9]{5}\.parquet"
 WRITER_OPTIONS = {
     "compression": "zstd",
     "compression_level": 3,  # zstd's default: level 9 made compression the build's bottleneck
@@ -38,64 +53,89 @@ WRITER_OPTIONS = {
 }
 
 
-def row_group_rows(config: str) -> int:
-    return ROW_GROUP_ROWS.get(config, DEFAULT_ROW_GROUP_ROWS)
-
-
-def shard_name(split: str, index: int = 0, count: int = 1) -> str:
+def shard_name(split: str, index: int, count: int) -> str:
     """The Hugging Face file name of one shard: `<split>-NNNNN-of-NNNNN.parquet`."""
     return f"{split}-{index:05d}-of-{count:05d}.parquet"
 
 
 @dataclass
-class ParquetFile:
-    """One Parquet file being written: rows in as Arrow tables, row groups out.
-
-    Row groups are exactly `group_rows` rows (the last one fewer) and each column of a row
-    group is written from one Arrow chunk, so the bytes do not depend on how the rows
-    arrived (in which batches, from which worker, with how many jobs)."""
+class Shard:
+    """One written shard: its final path, rows and Arrow bytes (the card's `num_bytes`)."""
 
     path: Path
-    features: Features
-    group_rows: int
-    rows: int = 0
-    num_bytes: int = 0  # Arrow (in-memory) size of the rows as made: the card's `num_bytes`
-    _tables: list[pa.Table] = field(default_factory=list)
-    _buffered: int = 0
-    _writer: pq.ParquetWriter = field(init=False)
+    rows: int
+    num_bytes: int
 
-    def __post_init__(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._writer = pq.ParquetWriter(self.path, self.features.arrow_schema, **WRITER_OPTIONS)
+
+@dataclass
+class ShardedFile:
+    """The Parquet shards of one (config, split), being written: tables in, shards out."""
+
+    folder: Path
+    split: str
+    features: Features
+    max_shard_bytes: int = MAX_SHARD_BYTES
+    shards: list[Shard] = field(default_factory=list)
+    _writer: pq.ParquetWriter | None = None
+    _shard_bytes: int = 0
+    _shard_rows: int = 0
+    _group: list[pa.Table] = field(default_factory=list)
+    _group_bytes: int = 0
+
+    @property
+    def rows(self) -> int:
+        return sum(shard.rows for shard in self.shards)
+
+    @property
+    def num_bytes(self) -> int:
+        return sum(shard.num_bytes for shard in self.shards)
 
     def add(self, table: pa.Table, num_bytes: int) -> None:
-        """Add rows (of the features' Arrow types, labels as ids: `arrow.table`) and their
-        Arrow size as made."""
-        self.num_bytes += num_bytes
-        self._tables.append(table)
-        self._buffered += table.num_rows
-        if self._buffered >= self.group_rows:
-            self._write(keep_remainder=True)
+        """Add one batch's rows (of the features' Arrow types, labels as ids: `arrow.table`)
+        and their Arrow size as made."""
+        if self._writer is not None and self._shard_bytes + num_bytes > self.max_shard_bytes:
+            self._close_shard()
+        if self._writer is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            path = self._unnamed(len(self.shards))
+            self._writer = pq.ParquetWriter(path, self.features.arrow_schema, **WRITER_OPTIONS)
+        if self._group and self._group_bytes + num_bytes > ROW_GROUP_BYTES:
+            self._write_group()
+        self._group.append(table)
+        self._group_bytes += num_bytes
+        self._shard_bytes += num_bytes
+        self._shard_rows += table.num_rows
 
-    def close(self) -> None:
-        """Write what is buffered and close (the build fsyncs the whole tree before renaming).
+    def close(self) -> list[Shard]:
+        """Write what is buffered, close, and give the shards their `-of-N` names (the build
+        fsyncs the whole tree before renaming it into place)."""
+        if self._writer is not None:
+            self._close_shard()
+        count = len(self.shards)
+        for index, shard in enumerate(self.shards):
+            final = self.folder / shard_name(self.split, index, count)
+            shard.path.rename(final)
+            shard.path = final
+        return self.shards
 
-        A file without rows has its schema and no row group (`datasets` reads a row group of
-        zero rows as a batch size of zero and fails).
-        """
-        if self._buffered:
-            self._write(keep_remainder=False)
+    def _unnamed(self, index: int) -> Path:
+        return self.folder / f".{self.split}-{index:05d}.parquet.part"
+
+    def _close_shard(self) -> None:
+        self._write_group()
         self._writer.close()
+        self._writer = None
+        path = self._unnamed(len(self.shards))
+        self.shards.append(Shard(path, self._shard_rows, self._shard_bytes))
+        self._shard_bytes = self._shard_rows = 0
 
-    def _write(self, keep_remainder: bool) -> None:
-        """Write the buffered rows as whole row groups; unless this is the end, keep the rows
-        short of a whole group buffered for the next."""
-        buffered = pa.concat_tables(self._tables)
-        size = self.group_rows
-        count = self._buffered - self._buffered % size if keep_remainder else self._buffered
-        for start in range(0, count, size):
-            group = buffered.slice(start, min(size, count - start)).combine_chunks()
-            self._writer.write_table(group, row_group_size=size)
-        self.rows += count
-        self._tables = [buffered.slice(count)] if count < self._buffered else []
-        self._buffered -= count
+    def _write_group(self) -> None:
+        """Write the buffered batches as one row group, or, if they are larger than
+        `ROW_GROUP_BYTES` (one large batch), as groups of datasets' size in rows."""
+        if not self._group:
+            return
+        rows = pa.concat_tables(self._group).combine_chunks()
+        size = max(1, rows.num_rows * ROW_GROUP_BYTES // max(1, self._group_bytes))
+        for start in range(0, rows.num_rows, size):
+            self._writer.write_table(rows.slice(start, size), row_group_size=size)
+        self._group, self._group_bytes = [], 0

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow.parquet as pq
-from datasets import ClassLabel, Features, List
+from datasets import Features
 
 from tsr_news import __version__
 from tsr_news.checks.jsonfile import Unreadable
@@ -38,7 +38,7 @@ from tsr_news.release import part
 from tsr_news.release.build import Release, write_release
 from tsr_news.release.card import CARD, datasheet_of
 from tsr_news.release.digest import ContentDigest
-from tsr_news.release.features import row_schemas
+from tsr_news.release.features import row_schemas, with_names
 from tsr_news.release.layers import GOLD
 from tsr_news.release.manifest import (
     MANIFEST,
@@ -120,7 +120,9 @@ def _rehydrate(release: Path, raw: Path, out: Path) -> Release:
     )
     digest = manifest["content_digest"]["sha256"]
     checked = _digest_checked(_batches(documents, fallback), digest, release)
-    provenance = Provenance(manifest["source"], datasheet, fallback, manifest["agreement"])
+    provenance = Provenance(
+        manifest["source"], datasheet, fallback, manifest["agreement"], manifest["max_shard_bytes"]
+    )
     with output_lock(output_dir(out)), removed_if_left_empty(out):
         return write_release(checked, provenance, out, withhold_text=False)
 
@@ -201,20 +203,7 @@ def _file_rows(path: Path, columns: list[str] | None) -> Iterator[dict]:
     features = Features.from_arrow_schema(parquet.schema_arrow)
     for batch in parquet.iter_batches(columns=columns):
         for row in batch.to_pylist():
-            yield {name: _decode(features[name], value) for name, value in row.items()}
-
-
-def _decode(feature, value):
-    """A Parquet value with its ClassLabel ids turned back into label names."""
-    if value is None:
-        return None
-    if isinstance(feature, ClassLabel):
-        return feature.int2str(value)
-    if isinstance(feature, List):
-        return [_decode(feature.feature, item) for item in value]
-    if isinstance(feature, dict):
-        return {name: _decode(feature[name], item) for name, item in value.items()}
-    return value
+            yield {name: with_names(features[name], value) for name, value in row.items()}
 
 
 def _document(row: dict, files: list[dict], text: str) -> LoadedDocument:
