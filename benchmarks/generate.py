@@ -870,6 +870,28 @@ def _straddle(doc: Doc) -> tuple[dict[str, bytes], str]:
     return files, _meta(doc)
 
 
+def _appended_entity(suffix: str, end: int):
+    """Append `suffix` to the raw text (the hashes following it) and an ORG entity over its
+    first `end` code points: a fault at a span's edge that no other check sees."""
+
+    def change(doc: Doc) -> None:
+        start = len(doc.text)
+        doc.text += suffix
+        _set_hash(doc, doc.text.encode("utf-8"))
+        entities = _items(doc, "entities")
+        entities.append(
+            {"id": f"E{len(entities) + 1}", "label": "ORG", "start": start, "end": start + end}
+            | {"text": suffix[:end], "ref": "org:appended"}
+        )
+
+    return change
+
+
+def _actor_as_target(doc: Doc) -> None:
+    measure = next(m for m in _items(doc, "measures") if m["actor_ids"])
+    measure["target_ids"] = [*measure["target_ids"], measure["actor_ids"][0]]
+
+
 def _set(path_of, getter, value):
     return _edit(path_of, lambda doc: getter(doc).__setitem__(*value(doc)))
 
@@ -1029,6 +1051,35 @@ CATALOGUE: list[ErrorKind] = [
         _extra_file(lambda d: f"annotations/layers/{ANNOTATOR}/{d.doc_id}.json", _layer_of_other),
     ),
     ErrorKind("story cluster straddling splits", "split-straddle", _straddle),
+    # acceptances decided (issue 22, item 6)
+    ErrorKind(
+        "span ending before a combining accent",
+        "span-grapheme",
+        _edit(_gold, _appended_entity("Cafe\u0301 Nero\n", 4)),
+    ),
+    ErrorKind(
+        "span ending with a zero-width space",
+        "span-invisible",
+        _edit(_gold, _appended_entity("Huawei\u200b\n", 7)),
+    ),
+    ErrorKind(
+        "norm that is no date",
+        "norm-value",
+        _edit(_gold, lambda d: _entity(d, "DATE").__setitem__("norm", "9999-99-99")),
+    ),
+    ErrorKind(
+        "quote whose cue is its content",
+        "quote-part-overlap",
+        _edit(_gold, lambda d: (q := _items(d, "quotes")[0]).__setitem__("cue", q["content"][0])),
+    ),
+    ErrorKind(
+        "quote content listed twice",
+        "quote-content-repeated",
+        _edit(_gold, lambda d: (c := _items(d, "quotes")[0]["content"]).append(dict(c[0]))),
+    ),
+    ErrorKind(
+        "measure whose actor is its target", "actor-is-target", _edit(_gold, _actor_as_target)
+    ),
     # JSON that every reader would not read alike (tsr_news.checks.jsonfile)
     ErrorKind("null metadata file", "json-top-type", _bytes(_meta, lambda b: b"null\n")),
     ErrorKind(

@@ -6,6 +6,7 @@ message. The catalogue is data so that other tests (e.g. a faster schema engine'
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Callable
@@ -112,6 +113,28 @@ def both(*steps: Callable[[Path], None]) -> Callable[[Path], None]:
     def apply(root: Path) -> None:
         for step in steps:
             step(root)
+
+    return apply
+
+
+def appended(suffix: str, entity: dict) -> Callable[[Path], None]:
+    """Append `suffix` to doc-alpha's raw text, every file's text_sha256 following it (so the
+    new text is the only change), and annotate `entity`, its offsets within the suffix."""
+
+    def apply(root: Path) -> None:
+        text_path = root / TEXT
+        start = len(text_path.read_text(encoding="utf-8"))
+        data = text_path.read_bytes() + suffix.encode("utf-8")
+        text_path.write_bytes(data)
+        sha = hashlib.sha256(data).hexdigest()
+        for rel in (
+            META,
+            GOLD,
+            *(p.relative_to(root) for p in root.glob("annotations/layers/*/doc-alpha.json")),
+        ):
+            set_at(str(rel), "/text_sha256", sha)(root)
+        shifted = entity | {"start": start + entity["start"], "end": start + entity["end"]}
+        set_at(GOLD, f"{ENTITIES}/5", shifted)(root)
 
     return apply
 
@@ -576,5 +599,108 @@ CASES = [
         META,
         "unexpected-file",
         "raw/ holds only",
+    ),
+    # acceptances decided (issue 22, item 6; GUIDELINES.md, D16-D21)
+    BadInput(
+        "span ending inside a flag (between its two regional indicators)",
+        set_at(GOLD, f"{ENTITIES}/5", _entity("E6", "CARDINAL", 158, 159, "\U0001f1fa")),
+        GOLD,
+        "span-grapheme",
+        "end 159 falls inside the character '\U0001f1fa\U0001f1f8' at [158, 160)",
+    ),
+    BadInput(
+        "span ending between a letter and its combining accent",
+        appended("Cafe\u0301 Nero\n", _entity("E6", "ORG", 0, 4, "Cafe") | {"ref": "org:cafe"}),
+        GOLD,
+        "span-grapheme",
+        "end 221 falls inside the character 'e\u0301' at [220, 222) (U+0065 + U+0301",
+    ),
+    BadInput(
+        "span ending with a zero-width space",
+        appended(
+            "Huawei\u200b\n", _entity("E6", "ORG", 0, 7, "Huawei\u200b") | {"ref": "org:huawei"}
+        ),
+        GOLD,
+        "span-invisible",
+        "(U+200B ZERO WIDTH SPACE), which is no part of what it marks; trim it to [217, 223)",
+    ),
+    BadInput(
+        "span beginning with a bidi override",
+        appended(
+            "\u202eHuawei\n", _entity("E6", "ORG", 0, 7, "\u202eHuawei") | {"ref": "org:huawei"}
+        ),
+        GOLD,
+        "span-invisible",
+        "U+202E RIGHT-TO-LEFT OVERRIDE",
+    ),
+    BadInput(
+        "norm that matches the pattern but is no date",
+        set_at(GOLD, f"{ENTITIES}/2/norm", "9999-99-99T99:99:99"),
+        GOLD,
+        "norm-value",
+        "norm '9999-99-99T99:99:99' of E3 (DATE) is no real date or time",
+    ),
+    BadInput(
+        "norm naming a day February lacks",
+        set_at(GOLD, f"{ENTITIES}/2/norm", "2023-02-29"),
+        GOLD,
+        "norm-value",
+        "'2023-02-29' is not a date of the calendar (day is out of range for month)",
+    ),
+    BadInput(
+        "norm range ending before it starts",
+        set_at(GOLD, f"{ENTITIES}/2/norm", "2024-01-09/2024-01-02"),
+        GOLD,
+        "norm-value",
+        "the range ends (2024-01-02) before it starts (2024-01-09)",
+    ),
+    BadInput(
+        "quote whose cue lies inside its content",
+        both(
+            set_at(GOLD, f"{QUOTES}/1/content/0/end", 156),
+            set_at(GOLD, f"{QUOTES}/1/content/0/text", "“We will act fast,” she added"),
+            set_at(GOLD, f"{QUOTES}/1/source", None),
+        ),
+        GOLD,
+        "quote-part-overlap",
+        "the cue [151, 156) 'added' overlaps content 0 [127, 156)",
+    ),
+    BadInput(
+        "quote whose source lies inside its content",
+        set_at(GOLD, f"{QUOTES}/0/source", {"start": 15, "end": 25, "text": "Washington"}),
+        GOLD,
+        "quote-part-overlap",
+        "the source [15, 25) 'Washington' overlaps content 0",
+    ),
+    BadInput(
+        "quote content span listed twice",
+        set_at(
+            GOLD, f"{QUOTES}/1/content/1", {"start": 127, "end": 146, "text": "“We will act fast,”"}
+        ),
+        GOLD,
+        "quote-content-repeated",
+        "content 1 [127, 146) '“We will act fast,”' repeats content 0 of Q2",
+    ),
+    BadInput(
+        "measure whose actor mention is also its target",
+        set_at(GOLD, f"{MEASURES}/0/target_ids", ["E1"]),
+        GOLD,
+        "actor-is-target",
+        "E1 ('Washington') is both an actor and a target of M1",
+    ),
+    BadInput(
+        "ref on a DATE",
+        set_at(GOLD, f"{ENTITIES}/2/ref", "date:tuesday"),
+        GOLD,
+        "attribute-label",
+        "ref belongs only on EVENT, FAC, GPE, LANGUAGE, LAW, LOC, NORP, ORG, PERSON, PRODUCT or "
+        "WORK_OF_ART entities; E3 is DATE: remove ref",
+    ),
+    BadInput(
+        "ref on a PERCENT",
+        set_at(GOLD, f"{ENTITIES}/3/ref", "percent:13"),
+        GOLD,
+        "attribute-label",
+        "E4 is PERCENT: remove ref",
     ),
 ]

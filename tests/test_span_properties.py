@@ -3,6 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tsr_news.checks.graphemes import cluster_at
 from tsr_news.checks.semantic import check_annotations
 from tsr_news.scheme.model import AnnotationFile, Entity, Layer
 from tsr_news.scheme.schemas import taxonomy
@@ -37,11 +38,15 @@ def test_a_span_sliced_from_the_text_is_valid_iff_in_bounds_ordered_and_trimmed(
     codes = findings_for(text, start, end, sliced)
     in_bounds = 0 <= start < end <= len(text)
     trimmed = in_bounds and not (sliced[0].isspace() or sliced[-1].isspace())
-    assert (codes == []) == (in_bounds and trimmed)
+    # the flag's two regional indicators are one character: no span boundary between them
+    whole = in_bounds and cluster_at(text, start) is None and cluster_at(text, end) is None
+    assert (codes == []) == (in_bounds and trimmed and whole)
     if start >= end:
         assert codes == ["span-order"]
     elif in_bounds and not trimmed:
         assert codes == ["span-whitespace"]
+    elif in_bounds and not whole:
+        assert set(codes) == {"span-grapheme"}
 
 
 @given(TEXTS, st.data())

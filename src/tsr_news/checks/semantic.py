@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import unicodedata
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from tsr_news.checks.graphemes import INVISIBLE_CONTROLS, cluster_at
+from tsr_news.checks.isodates import norm_problem
 from tsr_news.checks.jsonpointer import pointer
 from tsr_news.scheme.model import LAYER_KINDS
 from tsr_news.scheme.schemas import Taxonomy
@@ -66,6 +69,7 @@ def check_annotations(
     entities = {e["id"]: e for e in items(ann, "entities")}
     yield from _check_entity_attributes(ann, taxonomy)
     yield from _check_references(ann, entities, taxonomy)
+    yield from _check_measure_roles(ann, entities)
     if text is None:
         return
     if text_sha256 is not None and ann["text_sha256"] != text_sha256:
@@ -82,6 +86,7 @@ def check_annotations(
     yield from span_findings
     if not span_findings:  # overlaps are only meaningful between well-formed spans
         yield from _check_overlaps(ann, spans)
+        yield from _check_quote_parts(ann)
 
 
 def items(ann: dict, kind: str) -> list:
@@ -166,6 +171,8 @@ def _check_entity_attributes(ann: dict, taxonomy: Taxonomy) -> Iterator[Finding]
     rules = taxonomy.attribute_rules
     for i, entity in enumerate(items(ann, "entities")):
         label = entity["label"]
+        if "norm" in entity:
+            yield from _check_norm(i, entity)
         prefix = prefixes.get(label)
         if prefix:
             ref = entity.get("ref")
@@ -192,7 +199,7 @@ def _check_entity_attributes(ann: dict, taxonomy: Taxonomy) -> Iterator[Finding]
                     item_pointer("entities", (i, attribute.name)),
                     "attribute-label",
                     f"{attribute.name} belongs only on {_either(attribute.labels)} entities; "
-                    f"{entity['id']} is {label}",
+                    f"{entity['id']} is {label}: remove {attribute.name}, or correct the label",
                 )
             if not present and attribute.required and label in attribute.labels:
                 choices = ", ".join(taxonomy[attribute.name].values)
@@ -201,6 +208,21 @@ def _check_entity_attributes(ann: dict, taxonomy: Taxonomy) -> Iterator[Finding]
                     "missing-attribute",
                     f"{entity['id']} ({label}) needs {attribute.name} (one of {choices})",
                 )
+
+
+def _check_norm(i: int, entity: dict) -> Iterator[Finding]:
+    """A norm must name a real date, time, duration or range: the schema's pattern admits
+    `9999-99-99T99:99:99`, and a user sorting or comparing dates would meet it as a crash."""
+    reason = norm_problem(entity["norm"])
+    if reason is not None:
+        yield Finding(
+            item_pointer("entities", (i, "norm")),
+            "norm-value",
+            f"norm {entity['norm']!r} of {entity['id']} ({entity['label']}) is no real date or "
+            f"time: {reason}; write the ISO 8601 value the text resolves to (2023, 2023-03, "
+            "2023-03-05, 2023-W11, 2023-03-05T14:30, P1Y, 2023-03-05/2023-03-13), or leave "
+            "norm out when it resolves to none",
+        )
 
 
 def _check_references(
@@ -242,13 +264,44 @@ def _references(ann: dict) -> Iterator[tuple[str, tuple, str, str]]:
             yield "measures", (i, "time", j, "entity_id"), "time", link["entity_id"]
 
 
+def _check_measure_roles(ann: dict, entities: dict[str, dict]) -> Iterator[Finding]:
+    """One mention is not both who imposes a measure and whom it is imposed on. A state's
+    measure on its own firms, agencies or sector is allowed (same ref or jurisdiction on both
+    sides, as in crackdowns): the target is then the mention naming them, not the actor's."""
+    for i, measure in enumerate(items(ann, "measures")):
+        actors = measure["actor_ids"]
+        if not actors or not measure["target_ids"]:
+            continue  # the common case: nothing to compare
+        for j, entity_id in enumerate(measure["target_ids"]):
+            if entity_id in actors:
+                entity = entities.get(entity_id, {"text": "?"})
+                yield Finding(
+                    item_pointer("measures", (i, "target_ids", j)),
+                    "actor-is-target",
+                    f"{entity_id} ({entity['text']!r}) is both an actor and a target of "
+                    f"{measure['id']}: one mention plays one part; link the mention that names "
+                    "whom the measure is imposed on (a state's measure on its own firms targets "
+                    "the firms), or leave target_ids empty and give target_jurisdictions",
+                )
+
+
 def _check_spans(spans: list[tuple[str, tuple, dict]], text: str) -> Iterator[Finding]:
     size = len(text)
     for kind, where, span in spans:
         start, end, span_text = span["start"], span["end"], span["text"]
         well_formed = start < end <= size and text[start:end] == span_text
         if well_formed and not (span_text[0].isspace() or span_text[-1].isspace()):
-            continue  # the common case: nothing to report
+            # ASCII on both sides of both edges: no control, no cluster to split (the common
+            # case, told without a function call: a str knows whether it is ASCII)
+            ascii_edges = (
+                span_text.isascii()
+                and (start == 0 or text[start - 1] < "\x80")
+                and (end == size or text[end] < "\x80")
+            )
+            if ascii_edges or _edges_clean(text, start, end, span_text):
+                continue  # the common case: nothing to report
+            yield from _check_edges(item_pointer(kind, where), text, start, end, span_text)
+            continue
         ptr = item_pointer(kind, where)
         if start >= end:
             yield Finding(ptr, "span-order", f"start {start} must be less than end {end}")
@@ -274,6 +327,111 @@ def _check_spans(spans: list[tuple[str, tuple, dict]], text: str) -> Iterator[Fi
                 f"span {span_text!r} begins or ends with white space; trim it to "
                 f"[{start + lead}, {start + lead + len(trimmed)})",
             )
+
+
+def _edges_clean(text: str, start: int, end: int, span_text: str) -> bool:
+    return (
+        span_text[0] not in INVISIBLE_CONTROLS
+        and span_text[-1] not in INVISIBLE_CONTROLS
+        and cluster_at(text, start) is None
+        and cluster_at(text, end) is None
+    )
+
+
+def _check_edges(ptr: str, text: str, start: int, end: int, span_text: str) -> Iterator[Finding]:
+    """A trimmed span's edges: no invisible control at either end (it is no part of a name,
+    and a reader cannot see where the span ends), no end inside a grapheme cluster."""
+    if span_text[0] in INVISIBLE_CONTROLS or span_text[-1] in INVISIBLE_CONTROLS:
+        edges = {span_text[0], span_text[-1]} & INVISIBLE_CONTROLS
+        names = ", ".join(sorted(f"U+{ord(c):04X} {unicodedata.name(c, '')}" for c in edges))
+        lead, kept = _visible(span_text)
+        fix = (
+            f"trim it to [{start + lead}, {start + lead + kept})"
+            if kept
+            else "it holds nothing visible: delete it"
+        )
+        yield Finding(
+            ptr,
+            "span-invisible",
+            f"span {span_text!r} begins or ends with an invisible control ({names}), which is "
+            f"no part of what it marks; {fix}",
+        )
+    for edge, at in (("start", start), ("end", end)):
+        cluster = cluster_at(text, at)
+        if cluster is not None:
+            first, last = cluster
+            points = " + ".join(f"U+{ord(c):04X}" for c in text[first:last])
+            yield Finding(
+                ptr,
+                "span-grapheme",
+                f"{edge} {at} falls inside the character {text[first:last]!r} at [{first}, "
+                f"{last}) ({points}, one grapheme cluster: a reader sees one character); a span "
+                f"{'begins' if edge == 'start' else 'ends'} between characters: {edge} it at "
+                f"{first} or {last}",
+            )
+
+
+def _visible(span_text: str) -> tuple[int, int]:
+    """Where the span's text is left without invisible controls and white space at its ends:
+    (code points before, code points kept)."""
+
+    def hidden(c: str) -> bool:
+        return c.isspace() or c in INVISIBLE_CONTROLS
+
+    lead = next((k for k, c in enumerate(span_text) if not hidden(c)), len(span_text))
+    tail = next((k for k, c in enumerate(reversed(span_text)) if not hidden(c)), 0)
+    return lead, max(0, len(span_text) - lead - tail)
+
+
+def _check_quote_parts(ann: dict) -> Iterator[Finding]:
+    """A quote's cue, source and content spans are distinct parts of the attribution (PARC 3.0):
+    none lies inside another, and no content span is listed twice."""
+    for i, quote in enumerate(items(ann, "quotes")):
+        parts = [(f"content {j}", ("content", j), s) for j, s in enumerate(quote["content"])]
+        parts.append(("the cue", ("cue",), quote["cue"]))
+        if quote["source"] is not None:
+            parts.append(("the source", ("source",), quote["source"]))
+        for (name, where, span), (first_name, _, first) in _overlapping_pairs(parts):
+            ptr = item_pointer("quotes", (i, *where))
+            if (span["start"], span["end"]) == (first["start"], first["end"]):
+                yield Finding(
+                    ptr,
+                    "quote-content-repeated"
+                    if name.startswith("content")
+                    else "quote-part-overlap",
+                    f"{name} {_show(span)} repeats {first_name} of {quote['id']}: each part of a "
+                    "quote is one distinct span; delete the repetition",
+                )
+            else:
+                yield Finding(
+                    ptr,
+                    "quote-part-overlap",
+                    f"{name} {_show(span)} overlaps {first_name} {_show(first)} of {quote['id']}: "
+                    f"cue, source and content are distinct parts (PARC 3.0); {_part_hint(name)}",
+                )
+
+
+def _part_hint(name: str) -> str:
+    """How to part two overlapping spans of a quote, `name` the later of the two."""
+    if name == "the source":
+        return "the source names who speaks and stays outside the cue and what is said"
+    if name == "the cue":
+        return (
+            "content stops before the cue (an interrupted quote has one content span on each "
+            "side of it)"
+        )
+    return "an interrupted quote's content spans are disjoint: end one where the next begins"
+
+
+def _overlapping_pairs(parts: list[tuple]) -> Iterator[tuple[tuple, tuple]]:
+    """Each part that overlaps an earlier one, with the first such earlier part (a quote has a
+    handful of parts, so every pair is compared)."""
+    for k, part in enumerate(parts):
+        span = part[2]
+        for earlier in parts[:k]:
+            if earlier[2]["start"] < span["end"] and span["start"] < earlier[2]["end"]:
+                yield part, earlier
+                break
 
 
 def _check_overlaps(ann: dict, spans: list[tuple[str, tuple, dict]]) -> Iterator[Finding]:
