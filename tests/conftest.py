@@ -66,6 +66,19 @@ def repo_release(releases) -> Path:
     return releases["repo"]
 
 
+@pytest.fixture(scope="session")
+def fixture_releases(tmp_path_factory) -> dict[str, Path]:
+    """The fixture corpus's full and text-withheld releases, built once per session; tests
+    that tamper with one work on a copy."""
+    from tsr_news.release.build import build
+
+    out = tmp_path_factory.mktemp("fixture-releases")
+    return {
+        "full": build(FIXTURE_CORPUS, out).path,
+        "withheld": build(FIXTURE_CORPUS, out, withhold_text=True).path,
+    }
+
+
 @pytest.fixture
 def cli(capsys):
     """Run `tsr-news ARGS...` in-process; return its exit code and output."""

@@ -14,28 +14,17 @@ import shutil
 import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import ClassVar
 
 import pytest
 
-from tsr_news.release.build import build
 from tsr_news.release.manifest import SHA256SUMS, files_of
 from tsr_news.release.publish import git_blob_id
 
-from conftest import FIXTURE_CORPUS, TSR_NEWS
+from conftest import TSR_NEWS
 
 TOKEN = "hf_not-a-real-token-0123456789"
 REPO = "tsr-news/tsr-news"
-
-
-@pytest.fixture(scope="module")
-def released(tmp_path_factory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("publish")
-    return {
-        "full": build(FIXTURE_CORPUS, out).path,
-        "withheld": build(FIXTURE_CORPUS, out, withhold_text=True).path,
-    }
 
 
 def run(*args, env=None) -> subprocess.CompletedProcess:
@@ -47,26 +36,26 @@ def run(*args, env=None) -> subprocess.CompletedProcess:
     return done
 
 
-def test_dry_run_lists_every_file_of_the_release_and_the_tag(released):
-    done = run(released["withheld"], "--repo", REPO, "--dry-run")
+def test_dry_run_lists_every_file_of_the_release_and_the_tag(fixture_releases):
+    done = run(fixture_releases["withheld"], "--repo", REPO, "--dry-run")
     assert done.returncode == 0, done.stderr
     head, *files = done.stdout.splitlines()
-    assert files == files_of(released["withheld"])
+    assert files == files_of(fixture_releases["withheld"])
     assert f"to the dataset repository {REPO} and tag them v1.0.0:" in head
 
 
-def test_a_full_release_is_refused_unless_the_user_holds_the_text_rights(released):
-    refused = run(released["full"], "--repo", REPO, "--dry-run")
+def test_a_full_release_is_refused_unless_the_user_holds_the_text_rights(fixture_releases):
+    refused = run(fixture_releases["full"], "--repo", REPO, "--dry-run")
     assert refused.returncode == 2
     assert "copyrighted article texts" in refused.stderr and len(refused.stderr.splitlines()) == 1
-    allowed = run(released["full"], "--repo", REPO, "--dry-run", "--i-hold-the-text-rights")
+    allowed = run(fixture_releases["full"], "--repo", REPO, "--dry-run", "--i-hold-the-text-rights")
     assert allowed.returncode == 0, allowed.stderr
 
 
 @pytest.mark.parametrize("change", ["edit", "extra", "missing"])
-def test_a_release_whose_sha256sums_do_not_verify_is_refused(released, tmp_path, change):
-    release = tmp_path / released["withheld"].name
-    shutil.copytree(released["withheld"], release)
+def test_a_release_whose_sha256sums_do_not_verify_is_refused(fixture_releases, tmp_path, change):
+    release = tmp_path / fixture_releases["withheld"].name
+    shutil.copytree(fixture_releases["withheld"], release)
     card = release / "README.md"
     if change == "edit":
         card.write_text(card.read_text(encoding="utf-8") + "\n", encoding="utf-8")
@@ -80,15 +69,15 @@ def test_a_release_whose_sha256sums_do_not_verify_is_refused(released, tmp_path,
 
 
 @pytest.mark.parametrize("repo", ["no-slash", "a/b/c", "org/na me"])
-def test_a_repository_id_that_is_not_org_name_is_a_usage_error(released, repo):
-    done = run(released["withheld"], "--repo", repo, "--dry-run")
+def test_a_repository_id_that_is_not_org_name_is_a_usage_error(fixture_releases, repo):
+    done = run(fixture_releases["withheld"], "--repo", repo, "--dry-run")
     assert done.returncode == 2 and "ORG/NAME" in done.stderr
 
 
-def test_without_a_token_it_refuses_before_any_request(released, tmp_path):
+def test_without_a_token_it_refuses_before_any_request(fixture_releases, tmp_path):
     environment = {k: v for k, v in os.environ.items() if k != "HF_TOKEN"}
     done = subprocess.run(
-        [TSR_NEWS, "publish", released["withheld"], "--repo", REPO],
+        [TSR_NEWS, "publish", fixture_releases["withheld"], "--repo", REPO],
         capture_output=True,
         text=True,
         env={**environment, "HF_HOME": str(tmp_path), "HF_HUB_OFFLINE": "0"},
@@ -96,8 +85,8 @@ def test_without_a_token_it_refuses_before_any_request(released, tmp_path):
     assert done.returncode == 2 and "no Hugging Face token" in done.stderr
 
 
-def test_offline_it_refuses_to_publish(released):
-    done = run(released["withheld"], "--repo", REPO, env={"HF_HUB_OFFLINE": "1"})
+def test_offline_it_refuses_to_publish(fixture_releases):
+    done = run(fixture_releases["withheld"], "--repo", REPO, env={"HF_HUB_OFFLINE": "1"})
     assert done.returncode == 2 and "needs the network" in done.stderr
 
 
@@ -160,9 +149,9 @@ def hub():
         server.server_close()
 
 
-def test_a_tag_with_other_content_is_refused_and_nothing_is_uploaded(released, hub):
+def test_a_tag_with_other_content_is_refused_and_nothing_is_uploaded(fixture_releases, hub):
     FakeHub.tags = {"v1.0.0": "f" * 40}
-    done = run(released["withheld"], "--repo", REPO, env=hub)
+    done = run(fixture_releases["withheld"], "--repo", REPO, env=hub)
     assert done.returncode == 1, done.stderr
     assert "tag v1.0.0 exists with other content" in done.stderr
     assert _only_reads(FakeHub.seen)  # no upload, no tag
@@ -170,16 +159,16 @@ def test_a_tag_with_other_content_is_refused_and_nothing_is_uploaded(released, h
     assert dataset_requests and all(auth == f"Bearer {TOKEN}" for auth in dataset_requests)
 
 
-def test_a_tag_with_these_very_files_is_already_published(released, hub):
-    FakeHub.tags = {"v1.0.0": git_blob_id(released["withheld"] / SHA256SUMS)}
-    done = run(released["withheld"], "--repo", REPO, env=hub)
+def test_a_tag_with_these_very_files_is_already_published(fixture_releases, hub):
+    FakeHub.tags = {"v1.0.0": git_blob_id(fixture_releases["withheld"] / SHA256SUMS)}
+    done = run(fixture_releases["withheld"], "--repo", REPO, env=hub)
     assert done.returncode == 0, done.stderr
     assert "already has v1.0.0 with these files; nothing uploaded" in done.stderr
     assert _only_reads(FakeHub.seen)
 
 
-def test_a_hub_error_is_one_line_exit_2(released, hub):
-    done = run(released["withheld"], "--repo", "someone/else", env=hub)  # 404s from here on
+def test_a_hub_error_is_one_line_exit_2(fixture_releases, hub):
+    done = run(fixture_releases["withheld"], "--repo", "someone/else", env=hub)  # 404s from here on
     assert done.returncode == 2
     assert done.stderr.startswith("tsr-news: error: the Hugging Face Hub: ")
     assert len(done.stderr.splitlines()) == 1

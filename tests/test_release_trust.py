@@ -12,25 +12,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from tsr_news.release.build import build
-
 from conftest import FIXTURE_CORPUS
 
 
-@pytest.fixture(scope="module")
-def releases(tmp_path_factory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("trust")
-    return {
-        "full": build(FIXTURE_CORPUS, out).path,
-        "withheld": build(FIXTURE_CORPUS, out, withhold_text=True).path,
-    }
-
-
 @pytest.fixture
-def copies(releases, tmp_path) -> dict[str, Path]:
-    """Copies of both releases, free to tamper with, and the user's raw texts."""
-    copied = {name: tmp_path / path.name for name, path in releases.items()}
-    for name, path in releases.items():
+def copies(fixture_releases, tmp_path) -> dict[str, Path]:
+    """Copies of both fixture_releases, free to tamper with, and the user's raw texts."""
+    copied = {name: tmp_path / path.name for name, path in fixture_releases.items()}
+    for name, path in fixture_releases.items():
         shutil.copytree(path, copied[name])
     raw = copied["raw"] = tmp_path / "my-texts"
     raw.mkdir()
@@ -115,10 +104,10 @@ def test_a_tampered_withheld_release_is_refused_in_one_line(tamper, copies, cli,
         ),
     ],
 )
-def test_diff_of_a_tampered_release_is_refused_in_one_line(tamper, copies, releases, cli):
+def test_diff_of_a_tampered_release_is_refused_in_one_line(tamper, copies, fixture_releases, cli):
     tamper(copies["full"])
-    _refused(cli("diff", releases["full"], copies["full"]), "diff")
-    _refused(cli("diff", copies["full"], releases["full"]), "diff")
+    _refused(cli("diff", fixture_releases["full"], copies["full"]), "diff")
+    _refused(cli("diff", copies["full"], fixture_releases["full"]), "diff")
 
 
 def _edit_manifest(release: Path, change) -> None:
