@@ -32,6 +32,7 @@ from tsr_news.release import project
 from tsr_news.release.datasheet import BLOCK, Statistics
 from tsr_news.release.descriptions import describe, label_set, label_sets, walk
 from tsr_news.release.features import DEFAULT_CONFIG, features, with_names
+from tsr_news.release.layers import HUMAN, PREDICTION
 from tsr_news.release.layers import RULE as RELEASE_LAYER_RULE
 from tsr_news.release.withhold import WITHHELD_FIELDS
 
@@ -69,7 +70,7 @@ def annotations_creators(statistics: Statistics) -> list[str]:
     origins = statistics.origins()
     creators = [
         name
-        for origin, name in (("human", "expert-generated"), ("prediction", "machine-generated"))
+        for origin, name in ((HUMAN, "expert-generated"), (PREDICTION, "machine-generated"))
         if origin in origins
     ]
     return creators or ["no-annotation"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from tsr_news.annotators.agreement import AgreementTally
-from tsr_news.release.layers import GOLD, SourcedLayer, all_layers
+from tsr_news.release.layers import GOLD, HUMAN, SourcedLayer, all_layers
 from tsr_news.scheme.model import LABEL_FIELD, LABEL_INVENTORY, LAYER_KINDS
 from tsr_news.scheme.schemas import taxonomy
 
@@ -26,8 +26,6 @@ if TYPE_CHECKING:
 DATASHEET = "DATASHEET.md"
 BLOCK = "stats"  # the counts and the agreement figures
 STATE = "state"  # the sentences that say what the corpus and its release hold now
-BLOCKS = (STATE, BLOCK)
-HUMAN = "human"
 
 
 @dataclass

@@ -26,6 +26,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from datasets import Features
 
+from tsr_news.release.layers import GOLD, HUMAN
 from tsr_news.release.manifest import MANIFEST, read_manifest, untrusted
 from tsr_news.scheme.model import LABEL_FIELD, LAYER_KINDS
 
@@ -68,7 +69,7 @@ def _add(snap: Snapshot, columns: Features, row: dict) -> None:
         layer = row["layer"]
         origin = columns["origin"].int2str(row["origin"]) if row["origin"] is not None else None
     else:  # a release from before release layers (< 1.0.0) carried gold only
-        layer, origin = ("gold", "human") if row["annotated_layers"] else (None, None)
+        layer, origin = (GOLD, HUMAN) if row["annotated_layers"] else (None, None)
     snap.documents[row["doc_id"]] = (
         digest,
         split,
