@@ -7,6 +7,7 @@ be trusted by their stat identity (otherwise they are too fresh, and hashed ever
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 
@@ -85,17 +86,19 @@ def test_a_removed_file_is_not_unchanged(tmp_path):
 
 
 def test_the_record_lists_every_corpus_file_the_build_read_in_order(root, tmp_path, trusted):
-    release = build(root, tmp_path / "out")
+    release = build(root, tmp_path / "out", documents_per_range=2)
     lines = stamp_path(release.path).read_text(encoding="utf-8").splitlines()
     assert lines[0] + "\n" == HEADER
-    names = [line.split("\t")[0] for line in lines[2:]]
+    ranges = [json.loads(line) for line in lines[2:]]
+    assert len(ranges) == 2  # three documents, at most two a range
+    read = [fingerprint for r in ranges for fingerprint in r["read"]]
     on_disk = sorted(
         p.relative_to(root).as_posix()
         for p in [*(root / "raw").iterdir(), *(root / "annotations").rglob("*.json")]
     )
-    assert sorted(names) == on_disk
-    text = next(line.split("\t") for line in lines if line.startswith("raw/doc-alpha.txt\t"))
-    assert text[1] == hashlib.sha256((root / "raw/doc-alpha.txt").read_bytes()).hexdigest()
+    assert sorted(name for name, _, _ in read) == on_disk
+    text = next(sha256 for name, sha256, _ in read if name == "raw/doc-alpha.txt")
+    assert text == hashlib.sha256((root / "raw/doc-alpha.txt").read_bytes()).hexdigest()
 
 
 def test_a_corpus_takes_fingerprints_only_when_asked_to_record_them(root):

@@ -317,7 +317,7 @@ def test_build_output_is_the_same_for_any_number_of_jobs(tmp_path, monkeypatch):
     from tsr_news.release import part
 
     monkeypatch.setattr(loader, "PARALLEL_MIN_DOCUMENTS", 0)  # use workers even for 5 documents
-    monkeypatch.setattr(part, "BATCH_DOCUMENTS", 2)  # and give each several batches
-    one = build(REPO, tmp_path / "one", jobs=1).path
-    two = build(REPO, tmp_path / "two", jobs=2).path
+    monkeypatch.setattr(part, "BATCH_DOCUMENTS", 2)  # and give each range several batches
+    one = build(REPO, tmp_path / "one", jobs=1, documents_per_range=3).path
+    two = build(REPO, tmp_path / "two", jobs=2, documents_per_range=3).path
     assert tree_digest(one) == tree_digest(two)

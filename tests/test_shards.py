@@ -1,6 +1,7 @@
 """Shards: a release cut into many Parquet files per split loads as the one-file release does.
 
-Built with a tiny maximum (every batch of documents its own shard), the shards are named
+Built in ranges of two documents with a tiny maximum (every batch of documents its own shard,
+within each range), the shards are named
 `<split>-0000K-of-0000N.parquet`, the card's `data_files` list them all, `datasets` loads
 them (and streams them) with every row equal, in order, to the single-shard build's, and the
 bytes do not depend on `--jobs`.
@@ -30,7 +31,9 @@ def pair(tmp_path_factory):
     whole = build(REPO, tmp_path_factory.mktemp("whole")).path
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(part, "BATCH_DOCUMENTS", 1)
-        sharded = build(REPO, tmp_path_factory.mktemp("sharded"), max_shard_bytes=TINY).path
+        sharded = build(
+            REPO, tmp_path_factory.mktemp("sharded"), max_shard_bytes=TINY, documents_per_range=2
+        ).path
     return whole, sharded
 
 
@@ -73,8 +76,10 @@ def test_sharded_builds_are_the_same_for_any_number_of_jobs(tmp_path, monkeypatc
 
     monkeypatch.setattr(loader, "PARALLEL_MIN_DOCUMENTS", 0)
     monkeypatch.setattr(part, "BATCH_DOCUMENTS", 1)
-    one = build(REPO, tmp_path / "one", jobs=1, max_shard_bytes=TINY).path
-    three = build(REPO, tmp_path / "three", jobs=3, max_shard_bytes=TINY).path
+    one = build(REPO, tmp_path / "one", jobs=1, max_shard_bytes=TINY, documents_per_range=2).path
+    three = build(
+        REPO, tmp_path / "three", jobs=3, max_shard_bytes=TINY, documents_per_range=2
+    ).path
     assert tree_digest(one) == tree_digest(three)
 
 

@@ -499,6 +499,23 @@ class AgreementTally:
         self.humans.update(other.humans)
         self.multi.extend(other.multi)
 
+    def to_json(self) -> dict:
+        """The tally as JSON, its documents by id (a build that reuses an unchanged range
+        loads them again: `with_documents`)."""
+        return {
+            "documents": self.documents,
+            "humans": sorted(self.humans),
+            "multi": [document.doc_id for document in self.multi],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> tuple[AgreementTally, list[str]]:
+        """The tally `to_json` gave, without its documents, and their ids, in order."""
+        tally = cls()
+        tally.documents = int(data["documents"])
+        tally.humans = {str(name) for name in data["humans"]}
+        return tally, [str(doc_id) for doc_id in data["multi"]]
+
     def summary(self) -> dict:
         humans = sorted(self.humans)
         pairs = []

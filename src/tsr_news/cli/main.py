@@ -153,6 +153,15 @@ def _parser() -> argparse.ArgumentParser:
         "(default: the Hugging Face Hub's recommendation, datasets' MAX_SHARD_SIZE, 500MB); "
         "shards hold whole batches of documents, so their bounds do not depend on --jobs",
     )
+    build.add_argument(
+        "--range-documents",
+        type=arguments.positive_int,
+        default=None,
+        metavar="N",
+        help="most documents in a range, the unit a rebuild reuses when its files are "
+        "unchanged: each range has its own shards, cut where document ids say, so an edit "
+        "rewrites the shards of one range only (default: 1000)",
+    )
     arguments.add_jobs(build)
     build.set_defaults(run=_build)
 
@@ -460,8 +469,15 @@ def _build(args: argparse.Namespace) -> int:
     root = arguments.root_of(args)
     out = args.out if args.out is not None else root / "build"
     try:
-        shards = {} if args.max_shard_bytes is None else {"max_shard_bytes": args.max_shard_bytes}
-        release = build(root, out, withhold_text=args.withhold_text, jobs=args.jobs, **shards)
+        sizes = {
+            name: value
+            for name, value in (
+                ("max_shard_bytes", args.max_shard_bytes),
+                ("documents_per_range", args.range_documents),
+            )
+            if value is not None
+        }
+        release = build(root, out, withhold_text=args.withhold_text, jobs=args.jobs, **sizes)
     except BadSettings as error:
         raise UsageError(str(error)) from None
     except InvalidCorpus as invalid:
@@ -479,7 +495,15 @@ def _build(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_OK
-    print(f"tsr-news build: {release.documents} document(s) -> {release.path}", file=sys.stderr)
+    reused = (
+        f" ({release.reused} of {release.ranges} ranges unchanged, reused)"
+        if release.reused
+        else ""
+    )
+    print(
+        f"tsr-news build: {release.documents} document(s) -> {release.path}{reused}",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 

@@ -202,12 +202,31 @@ class Corpus:
         """
         doc_ids = self.inventory.doc_ids if only is None else sorted(set(only))
         size = size or CHUNK_DOCUMENTS
+        chunks = [doc_ids[i : i + size] for i in range(0, len(doc_ids), size)]
+        return self._map_chunks(partial(_loaded_list, work), chunks, jobs)
+
+    def map_ranges(
+        self,
+        work: Callable[[Iterator[LoadedDocument]], R],
+        ranges: list[list[str]],
+        jobs: int = 1,
+    ) -> Iterator[R]:
+        """`work(documents)` for each of `ranges` (lists of doc ids, in doc_id order), on
+        `jobs` processes, as `map_batches` does; `documents` is an iterator that loads each
+        document as it is asked for, so a range of thousands holds a few in memory."""
+        return self._map_chunks(work, ranges, jobs)
+
+    def _map_chunks(
+        self,
+        work: Callable[[Iterator[LoadedDocument]], R],
+        chunks: list[list[str]],
+        jobs: int,
+    ) -> Iterator[R]:
         with Prefetcher(self.root) as prefetch:
-            chunks = (
-                self._chunk(doc_ids[i : i + size], prefetch) for i in range(0, len(doc_ids), size)
-            )
-            if jobs <= 1 or len(doc_ids) < PARALLEL_MIN_DOCUMENTS:
-                for chunk in chunks:
+            loading = (self._chunk(doc_ids, prefetch) for doc_ids in chunks)
+            documents = sum(len(doc_ids) for doc_ids in chunks)
+            if jobs <= 1 or documents < PARALLEL_MIN_DOCUMENTS:
+                for chunk in loading:
                     yield self._collect(*_work_on_chunk(work, chunk))
                 return
             context = multiprocessing.get_context(start_method())
@@ -217,12 +236,18 @@ class Corpus:
                 # at most a few chunks per worker in flight: memory stays bounded when the
                 # consumer (a Parquet writer, say) is slower than the workers
                 pending: deque = deque()
-                for chunk in chunks:
+                for chunk in loading:
                     pending.append(pool.apply_async(_work_on_chunk, (work, chunk)))
                     if len(pending) >= IN_FLIGHT_PER_JOB * jobs:
                         yield self._collect(*pending.popleft().get())
                 while pending:
                     yield self._collect(*pending.popleft().get())
+
+    def learn_splits(self, learned: Iterable[tuple[str, str, str]]) -> None:
+        """Note the (doc_id, cluster, split) of documents not loaded in this pass (a build
+        reusing an unchanged range knows them from its record), for `corpus_problems`."""
+        for doc_id, cluster, split in learned:
+            self._splits.learn(doc_id, cluster, split)
 
     def _chunk(self, doc_ids: list[str], prefetch: Prefetcher) -> ChunkCorpus:
         """A chunk of documents about to be loaded, their files asked for (in the parallel
@@ -234,8 +259,7 @@ class Corpus:
     def _collect(self, learned: list[tuple[str, str, str]], result: R) -> R:
         """The result for one chunk, noting the (doc_id, cluster, split) its loading learned,
         for the corpus-wide split check (`_straddling`)."""
-        for doc_id, cluster, split in learned:
-            self._splits.learn(doc_id, cluster, split)
+        self.learn_splits(learned)
         return result
 
     def valid_documents(self, only: Iterable[str] | None = None) -> list[Document]:
@@ -496,14 +520,20 @@ class ChunkCorpus(NamedTuple):
 
 
 def _work_on_chunk(
-    work: Callable[[list[LoadedDocument]], R], chunk: ChunkCorpus
+    work: Callable[[Iterator[LoadedDocument]], R], chunk: ChunkCorpus
 ) -> tuple[list[tuple[str, str, str]], R]:
-    """`work` on one chunk of documents, in a worker process or in the caller's; with the
-    (doc_id, cluster, split) its loading learned, for the caller's cross-document check
-    (`Corpus._collect`)."""
+    """`work` on one chunk of documents, loaded as it asks for them, in a worker process or
+    in the caller's; with the (doc_id, cluster, split) their loading learned, for the
+    caller's cross-document check (`Corpus._collect`). `work` must take every document."""
     corpus = Corpus(*chunk)
-    documents = [corpus._load(doc_id) for doc_id in chunk.inventory.doc_ids]  # learns splits
-    return corpus._splits.learned(), work(documents)
+    result = work(corpus._load(doc_id) for doc_id in chunk.inventory.doc_ids)  # learns splits
+    return corpus._splits.learned(), result
+
+
+def _loaded_list(
+    work: Callable[[list[LoadedDocument]], R], documents: Iterator[LoadedDocument]
+) -> R:
+    return work(list(documents))
 
 
 def _each(work: Callable[[LoadedDocument], R], documents: list[LoadedDocument]) -> list[R]:

@@ -49,6 +49,8 @@ class Statistics:
     # documents by their number of annotation files (gold and layers)
     files_per_document: Counter = field(default_factory=Counter)
     agreement: AgreementTally = field(default_factory=AgreementTally)
+    # (from_json) the ids of the agreement tally's documents, still to be loaded into it
+    agreement_documents: list[str] = field(default_factory=list)
     _agreement_summary: dict | None = None
 
     @property
@@ -111,6 +113,43 @@ class Statistics:
         for name, model in other.models.items():
             self.models.setdefault(name, model)
         self.agreement.merge(other.agreement)
+
+    def to_json(self) -> dict:
+        """The counts as JSON, every counter's keys in their order (`from_json` restores it,
+        so statistics merged from JSON render exactly as those merged in memory)."""
+        return {
+            "documents": self.documents,
+            "by": {name: [[k, n] for k, n in counter.items()] for name, counter in self.by.items()},
+            "clusters": self.clusters,
+            "released": _pairs(self.released),
+            "items": _pairs(self.items),
+            "every_layer": _pairs(self.every_layer),
+            "models": self.models,
+            "files_per_document": [[k, n] for k, n in self.files_per_document.items()],
+            "agreement": self.agreement.to_json(),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Statistics:
+        """The statistics `to_json` gave. The agreement tally comes without its documents:
+        `agreement_documents` names them, for the caller to load (`AgreementTally.multi`).
+        KeyError, TypeError or ValueError if `data` is not such a form."""
+        tally, multi = AgreementTally.from_json(data["agreement"])
+        statistics = cls(
+            documents=int(data["documents"]),
+            clusters={str(k): str(v) for k, v in data["clusters"].items()},
+            released=_counter(data["released"]),
+            items=_counter(data["items"]),
+            every_layer=_counter(data["every_layer"]),
+            models={str(k): str(v) for k, v in data["models"].items()},
+            files_per_document=Counter({int(k): int(n) for k, n in data["files_per_document"]}),
+            agreement=tally,
+        )
+        if set(data["by"]) != set(statistics.by):
+            raise ValueError("unexpected statistics keys")
+        statistics.by = {name: Counter(dict(data["by"][name])) for name in statistics.by}
+        statistics.agreement_documents = multi
+        return statistics
 
     def labels_statement(self) -> str:
         """One sentence saying what the released labels are, for the card's first lines and
@@ -233,6 +272,15 @@ class Statistics:
 
 # a datasheet answer: "- **Label.** text", its text running on over indented lines
 ANSWER = re.compile(r"^- \*\*(?P<label>[^*]+?)\.\*\* (?P<text>.*(?:\n  .*)*)", re.MULTILINE)
+
+
+def _pairs(counter: Counter) -> list[list]:
+    """A counter keyed by tuples, as JSON: [*key, count] for each key, in order."""
+    return [[*key, count] for key, count in counter.items()]
+
+
+def _counter(pairs: list[list]) -> Counter:
+    return Counter({tuple(pair[:-1]): int(pair[-1]) for pair in pairs})
 
 
 def answers(datasheet: str) -> dict[str, str]:

@@ -19,7 +19,7 @@ from datasets import ClassLabel, Features, List, Value
 
 from tsr_news.release.arrow import Encoding, Labels, ListOf, Record, RowSchema
 from tsr_news.release.ner import tag_names
-from tsr_news.release.rows import FLAT_CONFIGS, ROW_CONFIGS
+from tsr_news.release.rows import CONFIGS, FLAT_CONFIGS, ROW_CONFIGS
 from tsr_news.scheme.schemas import taxonomy
 
 DEFAULT_CONFIG = "documents"
@@ -212,6 +212,13 @@ def row_schemas() -> dict[str, RowSchema]:
     their column names, `flat`) -> what `arrow.table` needs to turn its rows into tables of
     its features, in pyarrow terms that worker processes can take without `datasets`."""
     return {config: _row_schema(features(config)) for config in (*ROW_CONFIGS, *FLAT_CONFIGS)}
+
+
+@cache
+def file_schemas() -> dict[str, pa.Schema]:
+    """Config -> the Arrow schema of its Parquet files, the features embedded in its metadata
+    (`Features.arrow_schema`), for worker processes that write them without `datasets`."""
+    return {config: features(config).arrow_schema for config in CONFIGS}
 
 
 def _row_schema(config_features: Features) -> RowSchema:

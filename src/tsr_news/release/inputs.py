@@ -1,45 +1,56 @@
-"""Whether a release is current: what its build read, recorded so that the next build can tell
-without reading it all again.
+"""What the last build of a release read and wrote, range by range, so that the next build
+can reuse what has not changed.
 
 Next to the release (`build/.tsr-news-X.Y.Z.inputs`, outside it, so that the release's bytes
 stay those of any build of the same corpus), a build records:
 - the digest of its settings: the tool's code and version, the versions of the libraries that
   shape the bytes, the schemas, and what the caller says shapes the release
-  (`--withhold-text`, the datasheet, the git source recorded in the manifest);
-- the fingerprint of every corpus file it read (`fingerprints`), taken by the worker that read
-  it, in the order read.
+  (`--withhold-text`, the datasheet, the git source recorded in the manifest, the range and
+  shard sizes);
+- for each range of documents (`ranges`), what it contributed (`ranges.RangeOutput`: its
+  shards' facts, each document's content digest, its statistics), the fingerprint of every
+  corpus file it was made from (`fingerprints`, taken by the worker that read it), and the
+  stat identity of each of its shards as placed in the release.
 
-A later build with the same settings, whose corpus lists the same files, each unchanged (by
-`stat`, or by its bytes' sha256 when its stat changed), does nothing: rewriting identical
-Parquet files is the slowest part of a build, and checking costs a `stat` per file. A corpus
-whose inventory has problems (a stray file, a missing text) is never current: it must be
-checked, and refused. The record is written while the build runs and put in place only after
-the release; a build removes the previous record before it starts, so a release is never
-paired with another build's record.
+A later build with the same settings reuses a range (`Previous.reusable`) whose documents are
+the same ids, each file unchanged (by `stat`, or by its bytes' sha256 when its stat changed),
+and whose shards are still the files the record describes: it links them into the new
+release rather than reading, checking and writing its documents again. A build where every
+range is reusable does nothing (`Previous.current`): rewriting identical Parquet files is the
+slowest part of a build, and checking costs a `stat` per file. A corpus whose inventory has
+problems (a stray file, a missing text) is never current: it must be checked, and refused.
+
+The record is read when a build starts, removed before its release is replaced, and written
+once the new release is in place, so a release is never paired with another build's record.
+A record that cannot be read (absent, truncated, from another version, edited) is no record:
+the build does it all.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+import os
+import re
 from importlib.metadata import version
-from itertools import zip_longest
 from pathlib import Path
 
 import datasets
+import orjson
 import pyarrow
 
 import tsr_news
 from tsr_news.common import atomic
 from tsr_news.corpus import fingerprints
-from tsr_news.corpus.fingerprints import Fingerprint
 from tsr_news.corpus.loader import Corpus
 from tsr_news.release.manifest import MANIFEST
+from tsr_news.release.parquet import SHARD_PATTERN
+from tsr_news.release.ranges import RangeOutput, ShardFacts
 from tsr_news.scheme.schemas import schema_dir
 
-HEADER = "tsr-news build inputs, format 2\n"
+HEADER = "tsr-news build inputs, format 3\n"
+# a shard as a record may name it: inside the release's data folder, nowhere else
+RECORDED_SHARD = re.compile(rf"data/[a-z]+/{SHARD_PATTERN}")
 
 
 def settings_digest(settings: dict) -> str:
@@ -70,55 +81,92 @@ def stamp_path(release: Path) -> Path:
     return release.parent / f".{release.name}.inputs"
 
 
-def is_current(release: Path, corpus: Corpus, settings: str) -> bool:
-    """Whether the release at `release` (whole) was built with `settings` (`settings_digest`)
-    from the corpus files as they are now."""
-    inventory = corpus.inventory
-    if inventory.problems or not (release / MANIFEST).is_file():
-        return False
-    root = str(corpus.root)
-    expected = (name for doc_id in inventory.doc_ids for name in inventory.files_of(doc_id))
+class Previous:
+    """The last build's record of the release at `release`, if it was built with `settings`
+    (`settings_digest`); taken from disk, which no longer holds it (see the module's
+    docstring)."""
+
+    def __init__(self, release: Path, corpus: Corpus, settings: str):
+        self.release = release
+        self._corpus = corpus
+        self._ranges = _read(stamp_path(release), settings)
+        self._checked: dict[str, RangeOutput | None] = {}
+
+    def forget(self) -> None:
+        """Remove the record from disk (with what killed builds left of theirs), before the
+        release it describes is replaced."""
+        stamp_path(self.release).unlink(missing_ok=True)
+        atomic.remove_abandoned(stamp_path(self.release))
+
+    def reusable(self, doc_ids: list[str]) -> RangeOutput | None:
+        """The recorded output of the range of `doc_ids`, if it is still what these
+        documents' files, as they are now, would give, and its shards are still in the
+        release; else None."""
+        if doc_ids[0] not in self._checked:
+            self._checked[doc_ids[0]] = self._reusable(doc_ids)
+        return self._checked[doc_ids[0]]
+
+    def _reusable(self, doc_ids: list[str]) -> RangeOutput | None:
+        recorded = self._ranges.get(doc_ids[0])
+        if recorded is None or recorded.doc_ids != doc_ids:
+            return None
+        inventory, root = self._corpus.inventory, str(self._corpus.root)
+        expected = [name for doc_id in doc_ids for name in inventory.files_of(doc_id)]
+        if expected != [read.name for read in recorded.read]:
+            return None
+        if not all(fingerprints.unchanged(root, read) for read in recorded.read):
+            return None
+        if not all(_placed(self.release, shard) for shard in recorded.shards):
+            return None
+        return recorded
+
+    def current(self, plan: list[list[str]]) -> bool:
+        """Whether the release is the one a build of the ranges `plan` would write."""
+        return (
+            not self._corpus.inventory.problems
+            and (self.release / MANIFEST).is_file()
+            and len(plan) == len(self._ranges)
+            and all(self.reusable(doc_ids) is not None for doc_ids in plan)
+        )
+
+
+def record(release: Path, settings: str, outputs: list[RangeOutput]) -> None:
+    """Record the ranges `outputs` of the release just placed at `release` (their shards'
+    paths final), with each shard's stat identity as it is now."""
+    lines = [f"{HEADER}{settings}\n".encode()]
+    for output in outputs:
+        for shard in output.shards:
+            shard.identity = _identity(os.stat(release / shard.path))
+        lines.append(orjson.dumps(output.to_json(), option=orjson.OPT_APPEND_NEWLINE))
+    atomic.write_bytes(stamp_path(release), b"".join(lines))
+
+
+def _read(stamp: Path, settings: str) -> dict[str, RangeOutput]:
+    """The ranges a record holds, by first document; none if it is not a record of a build
+    with `settings` that this version wrote."""
     try:
-        with open(stamp_path(release), encoding="utf-8") as stamp:
-            if stamp.readline() != HEADER or stamp.readline() != settings + "\n":
-                return False
-            for name, line in zip_longest(expected, stamp):
-                if name is None or line is None:
-                    return False
-                fingerprint = _parse(line)
-                if fingerprint.name != name or not fingerprints.unchanged(root, fingerprint):
-                    return False
-    except (OSError, ValueError):  # no record, or not one this version wrote
+        with open(stamp, "rb") as lines:
+            if lines.readline() != HEADER.encode() or lines.readline() != f"{settings}\n".encode():
+                return {}
+            ranges = [RangeOutput.from_json(orjson.loads(line)) for line in lines]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return {output.doc_ids[0]: output for output in ranges if output.doc_ids}
+
+
+def _placed(release: Path, shard: ShardFacts) -> bool:
+    """Whether `shard` is still the file the record describes, by its stat identity (the
+    build's own output: size, modification time and inode, which linking it into the next
+    release keeps)."""
+    if not isinstance(shard.path, str) or not RECORDED_SHARD.fullmatch(shard.path):
         return False
-    return True
+    try:
+        return shard.identity is not None and _identity(os.stat(release / shard.path)) == tuple(
+            shard.identity
+        )
+    except OSError:
+        return False
 
 
-@contextmanager
-def recording(release: Path, settings: str) -> Iterator[Callable[[Iterable[Fingerprint]], None]]:
-    """A function to give the fingerprints of the files read, in the order read, while the
-    release is being built in the block. The record is in place when the block ends (after
-    the release), and dropped if it raises; any earlier record is removed at once, with what
-    killed builds left of theirs."""
-    stamp = stamp_path(release)
-    stamp.unlink(missing_ok=True)
-    atomic.remove_abandoned(stamp)
-    with atomic.replacing(stamp) as out:
-        out.write(f"{HEADER}{settings}\n".encode())
-
-        def record(read: Iterable[Fingerprint]) -> None:
-            out.write(b"".join(_line(fingerprint) for fingerprint in read))
-
-        yield record
-
-
-def _line(fingerprint: Fingerprint) -> bytes:
-    identity = " ".join(map(str, fingerprint.identity)) if fingerprint.identity else "-"
-    return f"{fingerprint.name}\t{fingerprint.sha256}\t{identity}\n".encode()
-
-
-def _parse(line: str) -> Fingerprint:
-    name, sha256, identity = line.rstrip("\n").split("\t")
-    if identity == "-":
-        return Fingerprint(name, sha256, None)
-    size, mtime, ctime, inode = map(int, identity.split(" "))
-    return Fingerprint(name, sha256, (size, mtime, ctime, inode))
+def _identity(stat: os.stat_result) -> tuple[int, int, int]:
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)

@@ -28,6 +28,7 @@ from tsr_news.release.datasheet import Statistics
 from tsr_news.release.digest import ContentDigest
 from tsr_news.release.layers import RULE as RELEASE_LAYER_RULE
 from tsr_news.release.parquet import MAX_SHARD_BYTES
+from tsr_news.release.ranges import DOCUMENTS_PER_RANGE
 
 MANIFEST = "manifest.json"
 SHA256SUMS = "SHA256SUMS"
@@ -49,6 +50,8 @@ class Provenance:
     # the largest shard, in bytes of Arrow data (`parquet`); the manifest records it, so a
     # rehydrated release is cut into the same shards
     max_shard_bytes: int = MAX_SHARD_BYTES
+    # the most documents in a range (`ranges`), recorded likewise
+    documents_per_range: int = DOCUMENTS_PER_RANGE
 
 
 def sha256_file(path: Path) -> str:
@@ -128,8 +131,10 @@ def write_manifest(
     rows: dict[str, int],
     statistics: Statistics,
     text_withheld: bool,
+    hashes: dict[str, str],
 ) -> None:
     """manifest.json: version, source, tools, content digest and every other file's facts.
+    `hashes` maps a file's relative path to its sha256, known or, once hashed here, added.
 
     `provenance.source` is `source_of(root)` for the corpus the documents came from, and its
     `fallback_layers` the release settings the layers were chosen by; `rows` maps a data
@@ -146,6 +151,7 @@ def write_manifest(
             "fallback_layers": list(provenance.fallback_layers),
         },
         "max_shard_bytes": provenance.max_shard_bytes,
+        "documents_per_range": provenance.documents_per_range,
         "tools": {
             "python": platform.python_version(),
             "datasets": datasets.__version__,
@@ -159,7 +165,7 @@ def write_manifest(
         "files": [
             {
                 "path": name,
-                "sha256": sha256_file(release / name),
+                "sha256": _sha256(release, name, hashes),
                 "bytes": (release / name).stat().st_size,
                 **({"rows": rows[name]} if name in rows else {}),
             }
@@ -170,7 +176,16 @@ def write_manifest(
     (release / MANIFEST).write_text(text, encoding="utf-8")
 
 
-def write_sha256sums(release: Path) -> None:
-    """SHA256SUMS in `sha256sum` format (text mode, two spaces), over every other file."""
-    lines = [f"{sha256_file(release / name)}  {name}\n" for name in files_of(release)]
+def write_sha256sums(release: Path, hashes: dict[str, str]) -> None:
+    """SHA256SUMS in `sha256sum` format (text mode, two spaces), over every other file (their
+    sha256 taken from `hashes` where known)."""
+    lines = [f"{_sha256(release, name, hashes)}  {name}\n" for name in files_of(release)]
     (release / SHA256SUMS).write_text("".join(lines), encoding="utf-8")
+
+
+def _sha256(release: Path, name: str, hashes: dict[str, str]) -> str:
+    """The sha256 of the release's file `name`: the one known (the data files' were taken as
+    their writers closed them), else hashed now and noted."""
+    if name not in hashes:
+        hashes[name] = sha256_file(release / name)
+    return hashes[name]

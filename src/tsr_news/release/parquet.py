@@ -1,16 +1,17 @@
-"""Deterministic, streaming Parquet files: each (config, split) written as size-bounded shards.
+"""Deterministic, streaming Parquet files: one range's rows of a (config, split) as shards.
 
-Rows arrive as Arrow tables, one per batch of documents (`part.ReleaseBatch`: a fixed run of
-documents in doc_id order, the same for any `--jobs`), each with its Arrow size as made. Both
-cuts are made from that sequence of (rows, bytes) alone, so the bytes do not depend on how
-the rows travelled:
+Rows arrive as Arrow tables, one per batch of documents (`part`: a fixed run of documents of
+one range, `ranges`, in doc_id order), each with its Arrow size as made. Both cuts are made
+from that sequence of (rows, bytes) alone, so the bytes depend on the range's documents and
+nothing else (not on `--jobs`, not on the other ranges):
 
-- **Shards.** A shard holds whole batches: the next batch starts a new shard when it would
-  take the shard's Arrow bytes past `max_shard_bytes` (default: the Hub's recommendation,
-  `datasets.config.MAX_SHARD_SIZE`, 500 MB uncompressed, what `push_to_hub` uses). So a
-  shard is a range of documents, and only a batch larger than the maximum by itself makes a
-  larger shard. Files are named `<split>-0000K-of-0000N.parquet`, renamed to their final
-  names once N is known.
+- **Shards.** A shard holds whole batches of one range: the next batch starts a new shard
+  when it would take the shard's Arrow bytes past `max_shard_bytes` (default: the Hub's
+  recommendation, `datasets.config.MAX_SHARD_SIZE`, 500 MB uncompressed, what
+  `push_to_hub` uses). Only a batch larger than the maximum by itself makes a larger shard.
+  A range's shards are written under temporary names (`ShardedFile`); once every range is
+  done, `name_shards` gives each (config, split)'s shards, in range order, their Hub names
+  `<split>-0000K-of-0000N.parquet`.
 - **Row groups.** As `datasets` 5.2 writes Parquet (`config.MAX_ROW_GROUP_SIZE`, 100 MB
   uncompressed, `arrow_writer.get_writer_batch_size_from_data_size`): a row group holds the
   whole batches that fit in `ROW_GROUP_BYTES`; a batch larger than that is cut into groups
@@ -25,20 +26,23 @@ exactly, so the same rows give the same bytes. The Arrow schema comes from the
 `datasets.Features` (`features.arrow_schema`), which embeds them under the `huggingface`
 metadata key. Memory: one row group's rows (at most `ROW_GROUP_BYTES` plus a batch) per open
 file.
+
+The writer runs in the build's worker processes, which never import `datasets` (it costs
+each of them seconds): the two sizes taken from `datasets.config` are restated here, and a
+test keeps them equal to datasets' own.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from datasets import Features, config
-from datasets.utils.py_utils import convert_file_size_to_int
 
-MAX_SHARD_BYTES = convert_file_size_to_int(config.MAX_SHARD_SIZE)
-ROW_GROUP_BYTES = convert_file_size_to_int(config.MAX_ROW_GROUP_SIZE)
+MAX_SHARD_BYTES = 500 * 10**6  # datasets.config.MAX_SHARD_SIZE, "500MB"
+ROW_GROUP_BYTES = 100 * 10**6  # datasets.config.MAX_ROW_GROUP_SIZE, "100MB"
 # a shard's file name, the split captured (the Croissant file reads the split from it)
 SHARD_PATTERN = r"([a-z]+)-[0-9]{5}-of-[0-9]{5}\.parquet"
 WRITER_OPTIONS = {
@@ -60,20 +64,36 @@ def shard_name(split: str, index: int, count: int) -> str:
 
 @dataclass
 class Shard:
-    """One written shard: its final path, rows and Arrow bytes (the card's `num_bytes`)."""
+    """One written shard: its path (temporary, then final), rows and Arrow bytes (the card's
+    `num_bytes`)."""
 
     path: Path
     rows: int
     num_bytes: int
 
 
+def name_shards(folder: Path, split: str, paths: list[Path]) -> list[Path]:
+    """Rename one (config, split)'s shards at `paths` (every range's, in doc_id order) to
+    their Hub names in `folder`; the new paths."""
+    final = [folder / shard_name(split, index, len(paths)) for index in range(len(paths))]
+    for path, name in zip(paths, final, strict=True):
+        os.replace(path, name)
+    return final
+
+
+def unnamed_shard(folder: Path, stem: str, index: int) -> Path:
+    """The temporary name of a range's `index`th shard, `stem` naming its split and range."""
+    return folder / f".{stem}-{index:05d}.parquet.part"
+
+
 @dataclass
 class ShardedFile:
-    """The Parquet shards of one (config, split), being written: tables in, shards out."""
+    """One range's Parquet shards of one (config, split), being written: tables in, shards
+    out, named `.<stem>-NNNNN.parquet.part` until `name_shards`."""
 
     folder: Path
-    split: str
-    features: Features
+    stem: str
+    schema: pa.Schema  # the features' Arrow schema (`features.arrow_schema`, with metadata)
     max_shard_bytes: int = MAX_SHARD_BYTES
     shards: list[Shard] = field(default_factory=list)
     _writer: pq.ParquetWriter | None = None
@@ -98,7 +118,7 @@ class ShardedFile:
         if self._writer is None:
             self.folder.mkdir(parents=True, exist_ok=True)
             path = self._unnamed(len(self.shards))
-            self._writer = pq.ParquetWriter(path, self.features.arrow_schema, **WRITER_OPTIONS)
+            self._writer = pq.ParquetWriter(path, self.schema, **WRITER_OPTIONS)
         if self._group and self._group_bytes + num_bytes > ROW_GROUP_BYTES:
             self._write_group()
         self._group.append(table)
@@ -107,19 +127,14 @@ class ShardedFile:
         self._shard_rows += table.num_rows
 
     def close(self) -> list[Shard]:
-        """Write what is buffered, close, and give the shards their `-of-N` names (the build
-        fsyncs the whole tree before renaming it into place)."""
+        """Write what is buffered and close (the build fsyncs the whole tree before renaming
+        it into place)."""
         if self._writer is not None:
             self._close_shard()
-        count = len(self.shards)
-        for index, shard in enumerate(self.shards):
-            final = self.folder / shard_name(self.split, index, count)
-            shard.path.rename(final)
-            shard.path = final
         return self.shards
 
     def _unnamed(self, index: int) -> Path:
-        return self.folder / f".{self.split}-{index:05d}.parquet.part"
+        return unnamed_shard(self.folder, self.stem, index)
 
     def _close_shard(self) -> None:
         self._write_group()

@@ -1,19 +1,24 @@
-"""What a run of documents contributes to a release, made in the worker that checked them.
+"""What a range of documents contributes to a release, made in the worker that checked them.
 
-A batch carries its documents' rows as Arrow tables, one per (config, split), labels already
-encoded (`arrow`: one conversion per table, as each call costs a fixed overhead). With them go
-the documents' lines of the content digest and their statistics. Tables, bytes and counters
-cross between processes far more cheaply than rows as Python objects would, and the writer
-(`build.write_release`) is left with writing Parquet. This module is what a worker process
-imports to make batches, so it stays clear of `datasets` (importing it costs each worker
-seconds).
+A worker reads and checks a range's documents (`ranges`) a batch at a time; each batch's rows
+become Arrow tables, one per (config, split), labels already encoded (`arrow`: one
+conversion per table, as each call costs a fixed overhead), and go straight into the range's
+own Parquet shards (`parquet.ShardedFile`), in the release's temporary directory. What comes
+back to the build is small (`ranges.RangeOutput`): the shards' facts, each document's content
+digest and the range's statistics; no rows cross between processes. This module is what a
+worker process imports, so it stays clear of `datasets` (importing it costs each worker
+seconds): the Parquet schemas come from the parent (`features.file_schemas`).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from functools import cache
+from itertools import islice
+from pathlib import Path
 
 import pyarrow as pa
 
@@ -26,6 +31,8 @@ from tsr_news.release.datasheet import Statistics
 from tsr_news.release.digest import ContentDigest
 from tsr_news.release.flat import documents_table, flat_table
 from tsr_news.release.layers import SourcedLayer, release_layer
+from tsr_news.release.parquet import ShardedFile
+from tsr_news.release.ranges import RangeOutput, ShardFacts
 from tsr_news.release.rows import (
     ANNOTATION_COLUMNS,
     FLAT_CONFIGS,
@@ -37,76 +44,116 @@ from tsr_news.release.withhold import withhold
 from tsr_news.scheme.schemas import taxonomy
 
 # Documents per batch: converting rows to Arrow costs a fixed overhead per call, which larger
-# batches spread thinner, and the writer buffers at most a few batches per worker. `build` and
-# `rehydrate` batch alike, so their files match byte for byte (the card's Arrow `num_bytes`
-# depends on how the rows were batched).
+# batches spread thinner; a range is cut into batches from its first document, so a range's
+# bytes depend on its documents alone (the card's Arrow `num_bytes` and the row groups depend
+# on how the rows were batched).
 BATCH_DOCUMENTS = 64
+
+
+@dataclass(frozen=True)
+class OutputSettings:
+    """What shapes a range's files besides its documents, the same for every range of a
+    build: each row config's `features.row_schemas()`, each config's Parquet schema
+    (`features.file_schemas()`), whether the text is withheld, the release settings'
+    fallback layers (`layers`), the largest shard (`parquet`) and the documents per batch
+    (`BATCH_DOCUMENTS`, read in the parent: workers may be started afresh)."""
+
+    schemas: dict[str, RowSchema]
+    file_schemas: dict[str, pa.Schema]
+    withhold_text: bool
+    fallback_layers: tuple[str, ...]
+    max_shard_bytes: int
+    batch_documents: int
 
 
 @dataclass(frozen=True)
 class ReleaseBatch:
     """The release rows of consecutive valid documents, and what the writer records of them."""
 
+    doc_ids: list[str]
     tables: dict[tuple[str, str], pa.Table]  # (config, split) -> rows in doc_id order
-    # each table's Arrow size as made, for the card's `num_bytes` (a table that crossed
-    # between processes may come back with its buffers laid out differently)
-    sizes: dict[tuple[str, str], int]
-    digest_lines: bytes  # their lines of the content digest (of the full text, even if withheld)
+    digests: bytes  # each document's content digest (of the full text, even if withheld)
     statistics: Statistics  # the counts of these documents
 
-    def __reduce__(self):
-        """Cross between processes with the tables as Arrow IPC streams: pickling a table
-        array by array cost the writer process several times more than writing it."""
-        streams = {key: _to_stream(table) for key, table in self.tables.items()}
-        return _from_streams, (streams, self.sizes, self.digest_lines, self.statistics)
 
-
-def _to_stream(table: pa.Table) -> bytes:
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema) as writer:
-        writer.write_table(table)
-    return sink.getvalue().to_pybytes()
-
-
-def _from_streams(
-    streams: dict[tuple[str, str], bytes],
-    sizes: dict[tuple[str, str], int],
-    digest_lines: bytes,
-    statistics: Statistics,
-) -> ReleaseBatch:
-    tables = {key: pa.ipc.open_stream(stream).read_all() for key, stream in streams.items()}
-    return ReleaseBatch(tables, sizes, digest_lines, statistics)
-
-
-def release_batch(
-    documents: list[LoadedDocument],
-    schemas: dict[str, RowSchema],
-    withhold_text: bool,
-    fallback_layers: tuple[str, ...],
-) -> ReleaseBatch:
-    """The batch of the valid `documents` (in doc_id order); `schemas`: each row config's
-    `features.row_schemas()`; `fallback_layers`: the release settings' (`layers`)."""
+def release_batch(documents: list[LoadedDocument], settings: OutputSettings) -> ReleaseBatch:
+    """The batch of the valid `documents` (in doc_id order)."""
     splits: dict[str, _Split] = defaultdict(_Split)
-    digest_lines = []
+    digests = []
     statistics = Statistics()
+    withhold_text = settings.withhold_text
     for document in documents:
         split = splits[document.meta["split"]]
-        layer = release_layer(document, fallback_layers)
+        layer = release_layer(document, settings.fallback_layers)
         row = document_row(document, layer)
-        digest_lines.append(ContentDigest.line(row))
+        rows = list(layer_rows(document, layer))
+        digests.append(ContentDigest.of_document([row, *rows]))
         split.add_document(withhold(row, "documents") if withhold_text else row, layer)
-        for layer_row in layer_rows(document, layer):
-            digest_lines.append(ContentDigest.line(layer_row))
+        for layer_row in rows:
             split.add_layer(withhold(layer_row, "layers") if withhold_text else layer_row)
         if ner.tagged(layer):
             split.tagged.append((document, layer))
         statistics.add(document, layer)
     tables = {}
     for name, split in splits.items():
-        for config, made in split.tables(schemas, withhold_text).items():
+        for config, made in split.tables(settings.schemas, withhold_text).items():
             tables[config, name] = made
-    sizes = {key: t.nbytes for key, t in tables.items()}
-    return ReleaseBatch(tables, sizes, b"".join(digest_lines), statistics)
+    doc_ids = [document.doc_id for document in documents]
+    return ReleaseBatch(doc_ids, tables, b"".join(digests), statistics)
+
+
+def batches(
+    documents: Iterable[LoadedDocument], settings: OutputSettings
+) -> Iterator[ReleaseBatch]:
+    """The batches of valid `documents` (in doc_id order)."""
+    documents = iter(documents)
+    while chunk := list(islice(documents, settings.batch_documents)):
+        yield release_batch(chunk, settings)
+
+
+def write_range(
+    batches: Iterable[ReleaseBatch], release: Path, settings: OutputSettings
+) -> RangeOutput:
+    """Write a range's `batches` into its shards under the release directory `release`,
+    named after its first document (`parquet.ShardedFile`)."""
+    files: dict[tuple[str, str], ShardedFile] = {}
+    doc_ids, digests, statistics = [], [], Statistics()
+    for batch in batches:
+        doc_ids.extend(batch.doc_ids)
+        for (config, split), made in batch.tables.items():
+            if (config, split) not in files:
+                folder = release / "data" / config
+                files[config, split] = ShardedFile(
+                    folder,
+                    f"{split}.{doc_ids[0]}",  # the range's first
+                    settings.file_schemas[config],
+                    settings.max_shard_bytes,
+                )
+            files[config, split].add(made, made.nbytes)
+        digests.append(batch.digests)
+        statistics.merge(batch.statistics)
+    shards = [
+        _facts(config, split, shard, release)
+        for (config, split), written in sorted(files.items())
+        for shard in written.close()
+    ]
+    return RangeOutput(doc_ids, shards, b"".join(digests), statistics)
+
+
+def _facts(config: str, split: str, shard, release: Path) -> ShardFacts:
+    digest = hashlib.sha256()
+    with open(shard.path, "rb") as written:
+        for block in iter(lambda: written.read(1 << 20), b""):
+            digest.update(block)
+    return ShardFacts(
+        config,
+        split,
+        shard.path.relative_to(release).as_posix(),
+        shard.rows,
+        shard.num_bytes,
+        shard.path.stat().st_size,
+        digest.hexdigest(),
+    )
 
 
 @dataclass
@@ -154,17 +201,32 @@ def _origin_ids() -> dict[str, int]:
     return {name: i for i, name in enumerate(taxonomy()["origin"].values)}
 
 
-def checked_batch(
-    documents: list[LoadedDocument],
-    schemas: dict[str, RowSchema],
-    withhold_text: bool,
-    fallback_layers: tuple[str, ...],
-) -> tuple[list[Problem], ReleaseBatch | None, list[Fingerprint]]:
-    """A worker's answer for a chunk of documents: their problems, their batch if every one of
-    them is valid (a corpus with problems is refused whole, so no rows are needed), and what
-    was read of their files (`inputs`)."""
-    problems = [problem for document in documents for problem in document.problems]
-    read = [fingerprint for document in documents for fingerprint in document.fingerprints]
-    if problems or not all(document.valid for document in documents):
-        return problems, None, read
-    return problems, release_batch(documents, schemas, withhold_text, fallback_layers), read
+def checked_range(
+    documents: Iterable[LoadedDocument], release: Path, settings: OutputSettings
+) -> tuple[list[Problem], RangeOutput | None]:
+    """A worker's answer for one range: its documents' problems, and its output if every one
+    of them is valid (a corpus with problems is refused whole: writing stops at the first
+    problem, and the checking goes on), with what was read of their files (`inputs`)."""
+    problems: list[Problem] = []
+    read: list[Fingerprint] = []
+    splits: list[tuple[str, str, str]] = []
+
+    def valid_batches() -> Iterator[ReleaseBatch]:
+        documents_ = iter(documents)
+        while chunk := list(islice(documents_, settings.batch_documents)):
+            for document in chunk:
+                problems.extend(document.problems)
+                read.extend(document.fingerprints)
+            if problems or not all(document.valid for document in chunk):
+                for document in documents_:  # their files are read and checked all the same
+                    problems.extend(document.problems)
+                return
+            splits.extend((d.doc_id, d.meta["story_cluster"], d.meta["split"]) for d in chunk)
+            yield release_batch(chunk, settings)
+
+    output = write_range(valid_batches(), release, settings)
+    if problems:
+        for shard in output.shards:
+            (release / shard.path).unlink(missing_ok=True)
+        return problems, None
+    return problems, replace(output, read=read, splits=splits)

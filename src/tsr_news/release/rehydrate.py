@@ -12,17 +12,18 @@ texts are `text[start:end]` by the scheme's rule), in the form the corpus files 
 the typed model, which drops the nulls Parquet gives absent optional keys); each document's
 release layer is chosen again by the fallback layers the manifest records; and written by
 `build.write_release`, the writer `build` uses, so a rehydrated release is byte-identical to
-a full build of the same corpus with the same tools. While writing, the batches' content digest
-is checked against the one the withheld release carries (the full content's): a difference
-aborts the write.
+a full build of the same corpus with the same tools (cut into the same ranges, which the
+manifest records). While writing, the content digest is checked against the one the
+withheld release carries (the full content's): a difference aborts the write.
 """
 
 from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -34,11 +35,10 @@ from tsr_news.common.atomic import removed_if_left_empty
 from tsr_news.common.files import output_dir, output_lock
 from tsr_news.corpus.layout import DOC_ID
 from tsr_news.corpus.loader import LoadedDocument
-from tsr_news.release import part
-from tsr_news.release.build import Release, write_release
+from tsr_news.release.build import Release, output_settings, write_release
 from tsr_news.release.card import CARD, datasheet_of
 from tsr_news.release.digest import ContentDigest
-from tsr_news.release.features import row_schemas, with_names
+from tsr_news.release.features import with_names
 from tsr_news.release.layers import GOLD
 from tsr_news.release.manifest import (
     MANIFEST,
@@ -48,7 +48,8 @@ from tsr_news.release.manifest import (
     sha256_file,
     untrusted,
 )
-from tsr_news.release.part import ReleaseBatch, release_batch
+from tsr_news.release.part import OutputSettings, batches, write_range
+from tsr_news.release.ranges import RangeOutput, cut
 from tsr_news.release.withhold import fill_spans
 from tsr_news.scheme.model import (
     ITEM_TYPES,
@@ -118,13 +119,20 @@ def _rehydrate(release: Path, raw: Path, out: Path) -> Release:
         _document(row, files, _text(raw, row["doc_id"]))
         for row, files in _with_layers(_rows(release, "documents"), _rows(release, "layers"))
     )
-    digest = manifest["content_digest"]["sha256"]
-    checked = _digest_checked(_batches(documents, fallback), digest, release)
     provenance = Provenance(
-        manifest["source"], datasheet, fallback, manifest["agreement"], manifest["max_shard_bytes"]
+        manifest["source"],
+        datasheet,
+        fallback,
+        manifest["agreement"],
+        manifest["max_shard_bytes"],
+        manifest["documents_per_range"],
     )
+    settings = output_settings(False, provenance)
+    plan = list(cut(_doc_ids(release), provenance.documents_per_range))
+    digest = manifest["content_digest"]["sha256"]
+    produce = partial(_range_outputs, documents, plan, settings, digest, release)
     with output_lock(output_dir(out)), removed_if_left_empty(out):
-        return write_release(checked, provenance, out, withhold_text=False)
+        return write_release(produce, provenance, out, withhold_text=False)
 
 
 def check_texts(release: Path, raw: Path) -> list[TextProblem]:
@@ -238,27 +246,35 @@ def _meta_schema_version() -> int:
     return load_schema(META_SCHEMA)["properties"]["schema_version"]["const"]
 
 
-def _batches(
-    documents: Iterable[LoadedDocument], fallback_layers: tuple[str, ...]
-) -> Iterator[ReleaseBatch]:
-    """The release batches of `documents`, a chunk at a time (as `build` makes them)."""
-    documents = iter(documents)
-    while chunk := list(itertools.islice(documents, part.BATCH_DOCUMENTS)):
-        yield release_batch(chunk, row_schemas(), False, fallback_layers)
+def _doc_ids(release: Path) -> list[str]:
+    """The release's document ids, in doc_id order."""
+    return [row["doc_id"] for row in _rows(release, "documents", columns=["doc_id"])]
 
 
-def _digest_checked(
-    batches: Iterable[ReleaseBatch], expected: str, release: Path
-) -> Iterator[ReleaseBatch]:
-    """Yield `batches`; after the last, raise ContentMismatch (inside the writer, so it aborts
-    the write) unless their content digest is `expected`."""
+def _range_outputs(
+    documents: Iterator[LoadedDocument],
+    plan: list[list[str]],
+    settings: OutputSettings,
+    expected: str,
+    release: Path,
+    directory: Path,
+) -> list[RangeOutput]:
+    """The ranges of `documents` (cut as `plan`, the release's), written into the temporary
+    release `directory` as `build` writes them; ContentMismatch (which aborts the write)
+    unless their content digest is `expected`."""
+    outputs = []
     digest = ContentDigest()
-    for batch in batches:
-        digest.add_lines(batch.digest_lines)
-        yield batch
+    for doc_ids in plan:
+        in_range = itertools.islice(documents, len(doc_ids))
+        output = write_range(batches(in_range, settings), directory, settings)
+        if output.doc_ids != doc_ids:
+            raise NotAWithheldRelease(f"{release}: its documents and their ids disagree")
+        digest.add(output.digests)
+        outputs.append(output)
     if digest.hexdigest() != expected:
         raise ContentMismatch(
             f"{release}: the documents rebuilt from its files have content digest "
             f"{digest.hexdigest()}, its {MANIFEST} says {expected}: the release was changed "
             "after it was built"
         )
+    return outputs
