@@ -166,6 +166,67 @@ def test_generator_refuses_a_directory_it_did_not_write(tmp_path):
     assert (tmp_path / "notes.txt").read_text() == "mine"
 
 
+def test_one_annotation_changed_validly_reaches_the_release_and_is_undone(tmp_path):
+    root = tmp_path / "corpus"
+    generate.generate(root, 12, seed=7, jobs=1)
+    before = tree_digest(root)
+    build(root, tmp_path / "before")
+    changed = generate.doc_id_of(6)
+    with runner.one_annotation_changed(root, changed):
+        during = tree_digest(root)
+        assert {f for f in before if before[f] != during[f]} == {
+            f"annotations/{changed}.json",
+            generate.STAMP,
+        }
+        assert not generate.is_cached(root, 12, 7, 0.0)  # a run killed here regenerates it
+        assert validate(root).problems == []
+        build(root, tmp_path / "during")
+    assert tree_digest(root) == before
+    assert generate.is_cached(root, 12, 7, 0.0)
+    differences = runner.release_differences(tmp_path / "before", tmp_path / "during")
+    assert any("/data/measures/" in f for f in differences), differences
+
+
+def test_release_differences_names_changed_missing_and_extra_files(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for out, record in ((a, "read at one time"), (b, "read at another")):
+        (out / "release" / "data").mkdir(parents=True)
+        (out / "release" / "SHA256SUMS").write_text("sums")
+        (out / "release" / "data" / "x.parquet").write_bytes(b"rows")
+        (out / ".release.inputs").write_text(record)  # beside the release: not compared
+    assert runner.release_differences(a, b) == []
+    (b / "release" / "data" / "x.parquet").write_bytes(b"rowz")
+    (b / "release" / "data" / "y.parquet").write_bytes(b"more")
+    (a / "release" / "only-a").write_text("")
+    assert runner.release_differences(a, b) == [
+        "release/data/x.parquet",
+        "release/data/y.parquet",
+        "release/only-a",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("n", "seconds", "identical", "passed", "target"),
+    [
+        (100_000, 5.0, True, True, "<= 0.1"),
+        (100_000, 50.0, True, False, "<= 0.1"),
+        (2000, 50.0, True, None, "information"),
+        (100_000, 5.0, False, False, "<= 0.1; output NOT IDENTICAL"),
+        (2000, 5.0, False, False, "information; output NOT IDENTICAL"),
+    ],
+)
+def test_incremental_ratio(n, seconds, identical, passed, target):
+    rows = [
+        runner.Row(n, "build --jobs 2", n, 1.0, 100.0, 1.0),
+        runner.Row(n, "build again, same out", n, 1.0, 1.0, 1.0),
+        runner.Row(n, runner.INCREMENTAL, n, 1.0, seconds, 1.0, identical=identical),
+    ]
+    ratio = runner.incremental_ratio(rows, n, jobs=2)
+    assert ratio.name == f"N={n} incremental rebuild / full build (seconds)"
+    assert ratio.value == seconds / 100.0
+    assert (ratio.passed, ratio.target) == (passed, target)
+
+
 def test_peak_memory_counts_descendants():
     child = "x = b'x' * 150_000_000; import time; time.sleep(0.5)"
     parent = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {child!r}])"
@@ -202,6 +263,7 @@ def test_runner_end_to_end_at_a_tiny_size(tmp_path):
         "validate, invalid corpus",
         "build --jobs 2",
         "build again, same out",
+        "build, one annotation changed",
         "orjson parse floor",
         "check-jsonschema",
         "datasets from_json.to_parquet",
@@ -210,10 +272,14 @@ def test_runner_end_to_end_at_a_tiny_size(tmp_path):
     ):
         assert f"     40  {what}" in out, what
     assert "2 injected errors, 0 missed" in out
+    assert "bench-0000021 changed; identical to a full build" in out
+    assert "NOT IDENTICAL" not in out + result.stderr
+    assert generate.is_cached(tmp_path / "work" / "n40" / "valid", 40, runner.SEED, 0.0)
     for ratio in (
         "validate / check-jsonschema",
         "orjson floor / validate",
         "build / datasets reference (docs/s)",
+        "incremental rebuild / full build (seconds)",
         "build / datasets reference (peak RSS)",
         "validate invalid / valid corpus",
         "validate --jobs 2 / --jobs 1",
@@ -225,7 +291,8 @@ def test_runner_end_to_end_at_a_tiny_size(tmp_path):
     assert "| N | what | docs/s |" in out
     assert "machine: " in out and "check-jsonschema" in out
     body = json.loads(figures.read_text())
-    assert len(body["rows"]) == 10
+    assert len(body["rows"]) == 11
+    assert [r["identical"] for r in body["rows"] if r["identical"] is not None] == [True]
     assert all(r["seconds"] > 0 and r["peak_mb"] > 0 for r in body["rows"])
     assert {r["passed"] for r in body["ratios"]} <= {True, False, None}
 
