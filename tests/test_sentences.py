@@ -9,11 +9,12 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+import regex
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tsr_news.release.abbreviations import abbreviations
-from tsr_news.release.sentences import sentences
+from tsr_news.release.sentences import _LINE_BREAK, sentences
 
 ROOT = Path(__file__).parent.parent
 
@@ -192,3 +193,51 @@ def texts_with_spans(draw):
 def test_invariants_on_generated_texts(given_input):
     text, entities, noise = given_input
     check_invariants(text, entities, noise, sentences(text, entities, noise))
+
+
+# rules 1 and 2 as regular expressions, and the rest of the rule as written: the oracle the
+# array implementation is held to
+TERMINAL = regex.compile(r"[.!?…]+[\p{Pf}\p{Pe}\"']*(?=\s+[^\s\p{Ll},;:.!?…])")
+LINE_END = regex.compile(rf"(?<=[^\s,]\s*)[{_LINE_BREAK}](?=\s*[^\s\p{{Ll}}])")
+
+
+def by_regex(text, entities, noise):
+    abbreviation_ends = {end for _, end in abbreviations(text)}
+    ends = [
+        match.end()
+        for match in TERMINAL.finditer(text)
+        if not (match.group() == "." and match.end() in abbreviation_ends)
+    ]
+    ends += [match.start() for match in LINE_END.finditer(text)]
+    ends += [offset for span in noise for offset in span]
+    cuts = sorted({0, len(text), *ends})
+    cuts = [c for c in cuts if not any(a < c < b for a, b in entities)]
+    found = []
+    for start, end in itertools.pairwise(cuts):
+        piece = text[start:end]
+        stripped = piece.lstrip()
+        if stripped and not any(a <= start < b for a, b in noise):
+            start += len(piece) - len(stripped)
+            found.append((start, start + len(stripped.rstrip())))
+    return found
+
+
+# what the rules look at: terminators, closing marks, white space of both kinds (`\s` and
+# str.strip's, which differ at U+001C..U+001F), line breaks, lowercase, commas, abbreviations
+ODD = [*"aA.!?…”)\"' \n\r\x1c\x1f\u2028\x85,;:é\u00a0\tßΣ\0»", "U.S.", "Inc.", "J.", "Jan."]
+
+
+@st.composite
+def odd_texts_with_spans(draw):
+    text = "".join(draw(st.lists(st.sampled_from(ODD), max_size=60)))
+    offsets = sorted(draw(st.lists(st.integers(0, len(text)), max_size=10, unique=True)))
+    entities, noise = [], []
+    for span in zip(offsets[::2], offsets[1::2], strict=False):
+        (noise if draw(st.booleans()) else entities).append(span)
+    return text, entities, noise
+
+
+@settings(max_examples=1000)
+@given(odd_texts_with_spans())
+def test_the_array_implementation_keeps_the_rule(given_input):
+    assert sentences(*given_input) == by_regex(*given_input)

@@ -240,6 +240,30 @@ def test_sentence_rows_of_the_articles_decode_back_to_their_layer(path):
     assert len(rows) >= 10
 
 
+@st.composite
+def documents_with_spans(draw):
+    made = []
+    for i in range(draw(st.integers(1, 4))):
+        text = draw(st.sampled_from(["", "Nothing here.", TEXT])) + "".join(
+            draw(st.lists(st.sampled_from(PLAIN + FINER + [". ", "\n", "!"]), max_size=20))
+        )
+        offsets = sorted(draw(st.lists(st.integers(0, len(text)), max_size=8, unique=True)))
+        entities, noise = [], []
+        for a, b in zip(offsets[::2], offsets[1::2], strict=False):
+            if draw(st.booleans()):
+                noise.append((a, b))
+            else:
+                entities.append((a, b, draw(st.sampled_from(["GPE", "ORG", "DATE"]))))
+        made.append(document(f"doc-{i}", text, entities, noise))
+    return made
+
+
+@given(documents_with_spans())
+def test_ner_rows_of_documents_together_are_their_rows_alone(documents):
+    alone = [row for one in documents for row in ner_table([one]).to_pylist()]
+    assert ner_table(documents).to_pylist() == alone
+
+
 def test_ner_rows_have_the_arrow_types_of_the_ner_features():
     assert ner_table(DOCUMENTS).schema == pa.schema(features("ner").arrow_schema, metadata=None)
 

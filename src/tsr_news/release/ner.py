@@ -12,9 +12,10 @@ entity's other tokens `I-<label>`, every other token `O`. Offsets (the sentence'
 exclusive.
 
 `sentence_rows` makes one document's rows from its text and spans alone, whichever layer they
-come from. Unlike the other configs (`rows` -> `arrow.table`), the rows of a batch are made as
-arrays: the tokenizer's offsets and UTF-8 bytes become the columns as they are, and the tags
-are computed as ids, so no token passes through a Python object. This module runs in the
+come from (a batch's documents are segmented and tokenized together, to the same rows:
+`_batch_rows`). Unlike the other configs (`rows` -> `arrow.table`), the rows of a batch are
+made as arrays: the tokenizer's offsets and UTF-8 bytes become the columns as they are, and
+the tags are computed as ids, so no token passes through a Python object. This module runs in the
 build's worker processes, so it stays clear of `datasets`.
 """
 
@@ -28,9 +29,9 @@ import numpy as np
 import pyarrow as pa
 
 from tsr_news.corpus.loader import LoadedDocument
+from tsr_news.release import sentences
 from tsr_news.release.abbreviations import abbreviations
 from tsr_news.release.layers import SourcedLayer
-from tsr_news.release.sentences import sentences
 from tsr_news.release.tokenize import Tokens, tokens
 from tsr_news.scheme.schemas import taxonomy
 
@@ -93,10 +94,20 @@ NER_COLUMNS = [
 ]  # fmt: skip
 
 
-class SentenceRows(NamedTuple):
-    """One document's `ner` rows as arrays: each sentence's `starts`/`ends` and number of
-    tokens (`counts`), then the `tokens` of all of them in order, with their `tags` (ids)."""
+# what joins the texts of a batch into one (`_batch_rows`): a code point that is no word
+# character, no white space, and a grapheme cluster alone, so that no rule of the tokenizer
+# joins it to a text, and left out
+SEPARATOR = "\0"
 
+
+class SentenceRows(NamedTuple):
+    """The `ner` rows of a run of texts as arrays: each sentence's text (`texts`: its index in
+    the run), index in that text (`sentences`), `starts`/`ends` and number of tokens
+    (`counts`), then the `tokens` of all of them in order, with their `tags` (ids). Offsets
+    are into each sentence's own text."""
+
+    texts: np.ndarray
+    sentences: np.ndarray
     starts: np.ndarray
     ends: np.ndarray
     counts: np.ndarray
@@ -104,11 +115,15 @@ class SentenceRows(NamedTuple):
     tags: np.ndarray
 
     def as_rows(self, text: str) -> list[dict]:
-        """The rows as Python values (tag ids), one per sentence: for tests and for code that
-        wants rows rather than arrays (`benchmarks/peer.py`)."""
+        """The rows of one text as Python values (tag ids), one per sentence: for tests and
+        for code that wants rows rather than arrays (`benchmarks/peer.py`)."""
         rows, first = [], 0
-        for i, (start, end, count) in enumerate(
-            zip(self.starts.tolist(), self.ends.tolist(), self.counts.tolist(), strict=True)
+        for i, start, end, count in zip(
+            self.sentences.tolist(),
+            self.starts.tolist(),
+            self.ends.tolist(),
+            self.counts.tolist(),
+            strict=True,
         ):
             span = slice(first, first + count)
             first += count
@@ -127,27 +142,72 @@ class SentenceRows(NamedTuple):
         return rows
 
 
-def sentence_rows(
-    text: str, entities: Sequence[tuple[int, int, str]], noise: Sequence[tuple[int, int]]
-) -> SentenceRows:
+Entities = Sequence[tuple[int, int, str]]
+Noise = Sequence[tuple[int, int]]
+
+
+def sentence_rows(text: str, entities: Entities, noise: Noise) -> SentenceRows:
     """The `ner` rows of a text, from its entities' (start, end, label) and its noise spans'
     (start, end): flat and disjoint, as a valid layer has them."""
-    spans = [(start, end) for start, end, _ in entities]
+    return _batch_rows([(text, entities, noise)])
+
+
+def _batch_rows(texts: Sequence[tuple[str, Entities, Noise]]) -> SentenceRows:
+    """The `ner` rows of each (text, entities, noise) of `texts`, in order.
+
+    The texts are segmented and tokenized as one, joined by `SEPARATOR`, which is left out
+    and ends each text's sentences (`sentences.bounds`): every array step then runs once per
+    batch rather than once per document, whose fixed cost outweighed the work on a
+    document's few thousand code points."""
+    lengths = [len(text) for text, _, _ in texts]
+    bases = np.zeros(len(texts), np.int64)
+    np.cumsum(np.array(lengths[:-1], np.int64) + len(SEPARATOR), out=bases[1:])
+    ids = _tag_ids()
+    entities = _by_start(
+        [
+            (start + base, end + base, ids[BEGIN + label], ids[INSIDE + label])
+            for base, (_, spans, _) in zip(bases.tolist(), texts, strict=True)
+            for start, end, label in spans
+        ],
+        4,
+    )
+    noise = [
+        (start + base, end + base)
+        for base, (_, _, spans) in zip(bases.tolist(), texts, strict=True)
+        for start, end in spans
+    ]
+    separators = bases[1:] - len(SEPARATOR)
+    text = SEPARATOR.join(text for text, _, _ in texts)
     abbreviated = abbreviations(text)  # one pass for the segmenter and the tokenizer
-    bounds = np.array(sentences(text, spans, noise, abbreviated), np.int64).reshape(-1, 2)
-    found = tokens(text, [offset for span in spans for offset in span], noise, abbreviated)
+    starts, ends = sentences.bounds(
+        text,
+        entities[:, :2],
+        _by_start(noise, 2),
+        np.array([end for _, end in abbreviated], np.int64),
+        separators,
+    )
+    left_out = noise + [(at, at + len(SEPARATOR)) for at in separators.tolist()]
+    found = tokens(text, entities[:, :2].ravel(), left_out, abbreviated)
     # a token lies in the last sentence to start at or before it (sentence ends fall between
     # tokens), and every sentence holds at least one
-    within = np.searchsorted(bounds[:, 0], found.starts, side="right") - 1
-    ids = _tag_ids()
-    labelled = [(a, b, ids[BEGIN + label], ids[INSIDE + label]) for a, b, label in entities]
+    within = np.searchsorted(starts, found.starts, side="right") - 1
+    of_text = np.searchsorted(bases, starts, side="right") - 1
+    sentence_base, token_base = bases[of_text], bases[of_text[within]]
     return SentenceRows(
-        starts=bounds[:, 0],
-        ends=bounds[:, 1],
-        counts=np.bincount(within, minlength=len(bounds)),
-        tokens=found,
-        tags=_tags(found.starts, labelled),
+        texts=of_text,
+        sentences=np.arange(len(starts)) - np.searchsorted(of_text, of_text),
+        starts=starts - sentence_base,
+        ends=ends - sentence_base,
+        counts=np.bincount(within, minlength=len(starts)),
+        tokens=found._replace(starts=found.starts - token_base, ends=found.ends - token_base),
+        tags=_tags(found.starts, entities),
     )
+
+
+def _by_start(rows: list[tuple[int, ...]], width: int) -> np.ndarray:
+    """Spans (start, end, ...) as the rows of an array, in order of their starts."""
+    array = np.array(rows, np.int64).reshape(-1, width)
+    return array[np.argsort(array[:, 0], kind="stable")]
 
 
 def ner_table(
@@ -155,29 +215,27 @@ def ner_table(
 ) -> pa.Table:
     """The `ner` rows of the `documents` (valid, each with its `tagged` release layer), in
     their order, with the features' Arrow types (`features.ner`); with `withhold_text`, every
-    token is "" (`withhold`).
-
-    Each document is tokenized on its own: tokenizing a batch's texts end to end as one, with
-    a cut at each document's start, gives the same tokens but measured slower (arrays that
-    outgrow the processor's caches)."""
-    made = [
-        sentence_rows(
-            document.text,
-            [(e["start"], e["end"], e["label"]) for e in layer.items("entities")],
-            [(n["start"], n["end"]) for n in layer.items("noise")],
-        )
-        for document, layer in documents
-    ]
-    counts = np.concatenate([rows.counts for rows in made])
-    sizes = np.concatenate([rows.tokens.sizes for rows in made])
+    token is "" (`withhold`)."""
+    made = _batch_rows(
+        [
+            (
+                document.text,
+                [(e["start"], e["end"], e["label"]) for e in layer.items("entities")],
+                [(n["start"], n["end"]) for n in layer.items("noise")],
+            )
+            for document, layer in documents
+        ]
+    )
+    sizes = made.tokens.sizes
     if withhold_text:
         words = _strings(np.zeros_like(sizes), np.zeros(0, np.uint8))
     else:
-        words = _strings(sizes, np.concatenate([rows.tokens.utf8 for rows in made]))
+        words = _strings(sizes, made.tokens.utf8)
     origins = taxonomy()["origin"].values
-    sentences_per_document = [len(rows.starts) for rows in made]
+    sentences_per_document = np.bincount(made.texts, minlength=len(documents))
 
     def per_sentence(values: list, type: pa.DataType) -> pa.Array:
+        # repeated in numpy: Arrow's `take` would add a validity bitmap (the card's sizes)
         return pa.array(np.repeat(values, sentences_per_document), type)
 
     return pa.Table.from_arrays(
@@ -187,25 +245,25 @@ def ner_table(
             per_sentence(
                 [origins.index(layer.kind_origin("entities")) for _, layer in documents], pa.int64()
             ),
-            pa.array(np.concatenate([np.arange(len(rows.starts)) for rows in made])),
-            pa.array(np.concatenate([rows.starts for rows in made])),
-            pa.array(np.concatenate([rows.ends for rows in made])),
-            _lists(counts, words),
-            _lists(counts, pa.array(np.concatenate([rows.tokens.starts for rows in made]))),
-            _lists(counts, pa.array(np.concatenate([rows.tokens.ends for rows in made]))),
-            _lists(counts, pa.array(np.concatenate([rows.tags for rows in made]))),
+            pa.array(made.sentences),
+            pa.array(made.starts),
+            pa.array(made.ends),
+            _lists(made.counts, words),
+            _lists(made.counts, pa.array(made.tokens.starts)),
+            _lists(made.counts, pa.array(made.tokens.ends)),
+            _lists(made.counts, pa.array(made.tags)),
         ],
         names=NER_COLUMNS,
     )
 
 
-def _tags(token_starts: np.ndarray, entities: list[tuple[int, int, int, int]]) -> np.ndarray:
+def _tags(token_starts: np.ndarray, entities: np.ndarray) -> np.ndarray:
     """The tag id of each token, from the tokens' starts and the entities' (start, end, B id,
-    I id)."""
+    I id) rows, by start."""
     tags = np.zeros(len(token_starts), np.int64)  # O
-    if not entities:
+    if not len(entities):
         return tags
-    starts, ends, begin, inside = np.array(sorted(entities)).T
+    starts, ends, begin, inside = entities.T
     entity = np.searchsorted(starts, token_starts, side="right") - 1  # the last to start
     within = (entity >= 0) & (token_starts < ends[entity])
     first = token_starts == starts[entity]

@@ -37,18 +37,17 @@ them at once; only abbreviations, clitics and grapheme clusters of more than one
 from __future__ import annotations
 
 import re
-import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 import numpy as np
 import regex
 
 from tsr_news.release.abbreviations import abbreviations
+from tsr_news.release.codepoints import CodePointFlags, code_points
 
 # code point flags
 WORD, SPACE, DIGIT, HYPHEN, APOSTROPHE, SEPARATOR, CLUSTERS = 1, 2, 4, 8, 16, 32, 64
-_UNKNOWN = 255
 _PERIOD = ord(".")
 _HYPHENS = "-\u2010\u2011"  # hyphen-minus, hyphen, non-breaking hyphen (not dashes)
 _APOSTROPHES = "'’"
@@ -81,24 +80,7 @@ def _flags(character: str) -> int:
     return flags
 
 
-class CodePointFlags:
-    """Code point -> its flags. The table covers all of Unicode (1.1 MB) and is filled as code
-    points are first met (`_flags`)."""
-
-    def __init__(self) -> None:
-        self._table = np.full(sys.maxunicode + 1, _UNKNOWN, np.uint8)
-
-    def __call__(self, codes: np.ndarray) -> np.ndarray:
-        flags = self._table[codes]
-        unknown = codes[flags == _UNKNOWN]
-        if unknown.size:
-            for code in np.unique(unknown).tolist():
-                self._table[code] = _flags(chr(code))
-            flags = self._table[codes]
-        return flags
-
-
-flags_of = CodePointFlags()
+flags_of = CodePointFlags(_flags)
 
 
 class Tokens(NamedTuple):
@@ -113,20 +95,20 @@ class Tokens(NamedTuple):
 
 def tokens(
     text: str,
-    boundaries: Iterable[int] = (),
+    boundaries: Sequence[int] | np.ndarray = (),
     left_out: Iterable[tuple[int, int]] = (),
     abbreviated: Iterable[tuple[int, int]] | None = None,
 ) -> Tokens:
     """The tokens of `text`, cut at `boundaries` (offsets in 0..len(text)), outside the
     `left_out` spans. `abbreviated` is `abbreviations(text)` if the caller has it already (the
     sentence segmenter needs them too)."""
-    codes = np.frombuffer(text.encode("utf-32-le"), np.uint32)
+    codes = code_points(text)
     flags = flags_of(codes)
     in_token = (flags & SPACE) == 0
     for start, end in left_out:
         in_token[start:end] = False
     cut = np.zeros(len(codes) + 1, bool)
-    cut[list(boundaries)] = True
+    cut[np.array(boundaries, np.int64)] = True
     if abbreviated is None:
         abbreviated = abbreviations(text)
     joined = _joined(text, codes, flags, cut, abbreviated)
@@ -136,13 +118,20 @@ def tokens(
     starts = np.flatnonzero(in_token & ~continues)
     continued = np.append(continues[1:], False)  # position i is continued by i + 1
     ends = np.flatnonzero(in_token & ~continued) + 1
-    utf8 = np.frombuffer(text.encode("utf-8"), np.uint8)
+    utf8 = text.encode("utf-8")
     if len(utf8) == len(codes):  # ASCII: one byte per code point
-        return Tokens(starts, ends, utf8[in_token], ends - starts)
-    widths = 1 + (codes >= 0x80) + (codes >= 0x800) + (codes >= 0x10000)
-    offsets = np.zeros(len(codes) + 1, np.int64)
-    np.cumsum(widths, out=offsets[1:])
-    return Tokens(starts, ends, utf8[np.repeat(in_token, widths)], offsets[ends] - offsets[starts])
+        return Tokens(starts, ends, np.frombuffer(utf8, np.uint8)[in_token], ends - starts)
+    # the tokens' code points, end to end, encoded; each token's size is its length plus a
+    # byte or more for each of its code points past ASCII (few: quote marks, accents, emoji)
+    kept = codes[in_token]
+    utf8 = kept.tobytes().decode("utf-32-le").encode("utf-8")
+    wide = np.flatnonzero(kept >= 0x80)
+    lengths = ends - starts
+    token = np.searchsorted(np.cumsum(lengths), wide, side="right")
+    wider = kept[wide]
+    extra = 1 + (wider >= 0x800).astype(np.int64) + (wider >= 0x10000)
+    sizes = lengths + np.bincount(token, extra, len(lengths)).astype(np.int64)
+    return Tokens(starts, ends, np.frombuffer(utf8, np.uint8), sizes)
 
 
 def _joined(
@@ -163,7 +152,7 @@ def _joined(
     joined = np.zeros(size, bool)
     joined[1:] = word[1:] & word[:-1]
     # hyphens, apostrophes and separators (a few in a hundred code points), looked at alone
-    marks = np.flatnonzero(flags[1:-1] & (HYPHEN | APOSTROPHE | SEPARATOR)) + 1
+    marks = np.flatnonzero((flags[1:-1] & (HYPHEN | APOSTROPHE | SEPARATOR)) != 0) + 1
     mark, before, after = flags[marks], flags[marks - 1], flags[marks + 1]
     link = ((mark & (HYPHEN | APOSTROPHE)) != 0) & ((before & after & WORD) != 0)
     link |= ((mark & SEPARATOR) != 0) & ((before & after & DIGIT) != 0)
@@ -192,7 +181,7 @@ def _within_clusters(text: str, flags: np.ndarray) -> np.ndarray | None:
     code point either side: a cluster boundary lies before and after such a window, since a
     code point of none of those classes begins a cluster and the one after it begins another
     unless it may share one."""
-    near = np.flatnonzero(flags & CLUSTERS)
+    near = np.flatnonzero((flags & CLUSTERS) != 0)
     if not near.size:
         return None
     starts, ends = np.maximum(near - 1, 0), np.minimum(near + 2, len(flags))
