@@ -225,7 +225,7 @@ class Corpus:
         with Prefetcher(self.root) as prefetch:
             loading = (self._chunk(doc_ids, prefetch) for doc_ids in chunks)
             documents = sum(len(doc_ids) for doc_ids in chunks)
-            if jobs <= 1 or documents < PARALLEL_MIN_DOCUMENTS:
+            if jobs <= 1 or len(chunks) < 2 or documents < PARALLEL_MIN_DOCUMENTS:
                 for chunk in loading:
                     yield self._collect(*_work_on_chunk(work, chunk))
                 return

@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from datasets import ClassLabel, List
 from datasets.info import DatasetInfo, DatasetInfosDict
@@ -215,7 +214,7 @@ entity boundary is a token boundary ("US" "-" "made" where `US` is an entity).
 `text[token_starts[i]:token_ends[i]] == tokens[i]`."""
 
 
-def _structure(release: Path, splits: dict) -> str:
+def _structure(release: Path, splits: dict, statistics: Statistics) -> str:
     """A section per config: its rows, every field's meaning, one example row."""
     out = ["## Dataset Structure", ""]
     for config, by_split in splits.items():
@@ -236,7 +235,7 @@ def _structure(release: Path, splits: dict) -> str:
                 "",
                 NER_RULES,
                 "",
-                f"The longest sentence has {_longest(release, by_split)} tokens.",
+                f"The longest sentence has {statistics.longest_sentence} tokens.",
             ]
         out += ["", "An example row (labels shown as names, long values cut):", ""]
         out += [
@@ -265,17 +264,6 @@ def _type(feature) -> str:
     if isinstance(feature, ClassLabel):
         return f"ClassLabel `{label_set(feature).name}`"
     return feature.dtype
-
-
-def _longest(release: Path, by_split: dict) -> int:
-    """The most tokens in one `ner` sentence, over every shard."""
-    return max(
-        pc.max(
-            pc.list_value_length(pq.read_table(release / path, columns=["tokens"])["tokens"])
-        ).as_py()
-        for entry in by_split.values()
-        for path in entry["paths"]
-    )
 
 
 def _example(config: str, path: Path) -> dict:
@@ -412,7 +400,7 @@ def body(
     sheet = markers.replace_blocks(datasheet, blocks)
     generated = [
         _intro(statistics, list(splits), withheld),
-        _structure(release, splits),
+        _structure(release, splits, statistics),
         _labels(splits),
         WITHOUT_DATASETS,
         _citation(),

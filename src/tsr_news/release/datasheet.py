@@ -49,6 +49,7 @@ class Statistics:
     # documents by their number of annotation files (gold and layers)
     files_per_document: Counter = field(default_factory=Counter)
     agreement: AgreementTally = field(default_factory=AgreementTally)
+    longest_sentence: int = 0  # the most tokens in one `ner` row (counted by `part`)
     # (from_json) the ids of the agreement tally's documents, still to be loaded into it
     agreement_documents: list[str] = field(default_factory=list)
     _agreement_summary: dict | None = None
@@ -110,6 +111,7 @@ class Statistics:
         self.items.update(other.items)
         self.every_layer.update(other.every_layer)
         self.files_per_document.update(other.files_per_document)
+        self.longest_sentence = max(self.longest_sentence, other.longest_sentence)
         for name, model in other.models.items():
             self.models.setdefault(name, model)
         self.agreement.merge(other.agreement)
@@ -127,6 +129,7 @@ class Statistics:
             "models": self.models,
             "files_per_document": [[k, n] for k, n in self.files_per_document.items()],
             "agreement": self.agreement.to_json(),
+            "longest_sentence": self.longest_sentence,
         }
 
     @classmethod
@@ -144,6 +147,7 @@ class Statistics:
             models={str(k): str(v) for k, v in data["models"].items()},
             files_per_document=Counter({int(k): int(n) for k, n in data["files_per_document"]}),
             agreement=tally,
+            longest_sentence=int(data["longest_sentence"]),
         )
         if set(data["by"]) != set(statistics.by):
             raise ValueError("unexpected statistics keys")

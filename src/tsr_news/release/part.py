@@ -21,6 +21,7 @@ from itertools import islice
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from tsr_news.checks.problems import Problem
 from tsr_news.corpus.fingerprints import Fingerprint
@@ -98,6 +99,9 @@ def release_batch(documents: list[LoadedDocument], settings: OutputSettings) -> 
     for name, split in splits.items():
         for config, made in split.tables(settings.schemas, withhold_text).items():
             tables[config, name] = made
+            if config == "ner":
+                longest = pc.max(pc.list_value_length(made["tokens"])).as_py()
+                statistics.longest_sentence = max(statistics.longest_sentence, longest)
     doc_ids = [document.doc_id for document in documents]
     return ReleaseBatch(doc_ids, tables, b"".join(digests), statistics)
 
