@@ -260,7 +260,7 @@ def _write_release(
         data = [shard for shards in files.values() for shard in shards]
         hashes = {shard.path: shard.sha256 for shard in data}
         write_card(tmp, splits, statistics, provenance.datasheet, withhold_text)
-        croissant.write(tmp, splits, statistics, provenance.datasheet, withhold_text)
+        croissant.write(tmp, splits, statistics, provenance.datasheet, withhold_text, hashes)
         rows = {shard.path: shard.rows for shard in data}
         write_manifest(tmp, provenance, digest, rows, statistics, withhold_text, hashes)
         write_sha256sums(tmp, hashes)

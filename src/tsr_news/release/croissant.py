@@ -38,7 +38,6 @@ from tsr_news.release import project
 from tsr_news.release.datasheet import Statistics, answers
 from tsr_news.release.descriptions import LabelSet, describe, label_set, walk
 from tsr_news.release.features import features
-from tsr_news.release.manifest import sha256_file
 from tsr_news.release.parquet import SHARD_PATTERN
 
 CROISSANT = "croissant.json"
@@ -70,9 +69,10 @@ SINGLE = {"data_collection", "data_social_impact", "data_release_maintenance_pla
 
 
 def metadata(
-    release: Path, splits: dict, statistics: Statistics, datasheet: str, withheld: bool
+    splits: dict, statistics: Statistics, datasheet: str, withheld: bool, hashes: dict[str, str]
 ) -> mlc.Metadata:
-    """The Croissant metadata of the release at `release`; `splits` as for the card."""
+    """The Croissant metadata of a release; `splits` as for the card, `hashes` the sha256 of
+    each data file (taken as it was written)."""
     distribution: list = []
     record_sets = [_label_record_set(s, splits) for s in _label_sets(splits)]
     for config, by_split in splits.items():
@@ -82,7 +82,7 @@ def metadata(
                 name=path,
                 content_url=path,
                 encoding_formats=[PARQUET],
-                sha256=sha256_file(release / path),
+                sha256=hashes[path],
             )
             for entry in by_split.values()
             for path in entry["paths"]
@@ -115,9 +115,14 @@ def metadata(
 
 
 def write(
-    release: Path, splits: dict, statistics: Statistics, datasheet: str, withheld: bool
+    release: Path,
+    splits: dict,
+    statistics: Statistics,
+    datasheet: str,
+    withheld: bool,
+    hashes: dict[str, str],
 ) -> None:
-    document = metadata(release, splits, statistics, datasheet, withheld).to_json()
+    document = metadata(splits, statistics, datasheet, withheld, hashes).to_json()
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     (release / CROISSANT).write_text(text, encoding="utf-8")
 
