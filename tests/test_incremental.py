@@ -66,7 +66,7 @@ def _inodes(release: Path) -> dict[str, int]:
 def _shards_of(release: Path, doc_id: str) -> set[str]:
     """The paths of the shards of the range that holds `doc_id`, as the build recorded them."""
     _, _, *lines = inputs.stamp_path(release).read_bytes().splitlines()
-    ranges = [orjson.loads(line) for line in lines]
+    ranges = [orjson.loads(line) for line in lines[::2]]  # each range's output, then sources
     return {shard["path"] for r in ranges if doc_id in r["doc_ids"] for shard in r["shards"]}
 
 

@@ -175,7 +175,7 @@ def _range_outputs(
             found, output = next(built)
             problems.extend(found)
         else:
-            corpus.learn_splits(old.splits)
+            corpus.learn_splits(old.learned())
             output = None if problems else _relinked(old, previous.release, release, corpus)
         if output is not None and not problems:
             outputs.append(output)

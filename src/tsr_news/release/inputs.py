@@ -7,10 +7,11 @@ stay those of any build of the same corpus), a build records:
   shape the bytes, the schemas, and what the caller says shapes the release
   (`--withhold-text`, the datasheet, the git source recorded in the manifest, the range and
   shard sizes);
-- for each range of documents (`ranges`), what it contributed (`ranges.RangeOutput`: its
-  shards' facts, each document's content digest, its statistics), the fingerprint of every
-  corpus file it was made from (`fingerprints`, taken by the worker that read it), and the
-  stat identity of each of its shards as placed in the release.
+- for each range of documents (`ranges`), two lines: what it contributed
+  (`ranges.RangeOutput`: its shards' facts with the stat identity of each as placed in the
+  release, each document's content digest, its statistics), and what it was made from: the
+  fingerprint of every corpus file read (`fingerprints`, taken by the worker that read it)
+  and each document's story cluster and split (parsed only when the range is checked).
 
 A later build with the same settings reuses a range (`Previous.reusable`) whose documents are
 the same ids, each file unchanged (by `stat`, or by its bytes' sha256 when its stat changed),
@@ -112,9 +113,13 @@ class Previous:
             return None
         inventory, root = self._corpus.inventory, str(self._corpus.root)
         expected = [name for doc_id in doc_ids for name in inventory.files_of(doc_id)]
-        if expected != [read.name for read in recorded.read]:
+        try:
+            read = recorded.fingerprints()
+        except (ValueError, KeyError, TypeError):
             return None
-        if not all(fingerprints.unchanged(root, read) for read in recorded.read):
+        if expected != [fingerprint.name for fingerprint in read]:
+            return None
+        if not all(fingerprints.unchanged(root, fingerprint) for fingerprint in read):
             return None
         if not all(_placed(self.release, shard) for shard in recorded.shards):
             return None
@@ -137,7 +142,7 @@ def record(release: Path, settings: str, outputs: list[RangeOutput]) -> None:
     for output in outputs:
         for shard in output.shards:
             shard.identity = _identity(os.stat(release / shard.path))
-        lines.append(orjson.dumps(output.to_json(), option=orjson.OPT_APPEND_NEWLINE))
+        lines += [orjson.dumps(output.to_json()), b"\n", output.sources, b"\n"]
     atomic.write_bytes(stamp_path(release), b"".join(lines))
 
 
@@ -148,8 +153,11 @@ def _read(stamp: Path, settings: str) -> dict[str, RangeOutput]:
         with open(stamp, "rb") as lines:
             if lines.readline() != HEADER.encode() or lines.readline() != f"{settings}\n".encode():
                 return {}
-            ranges = [RangeOutput.from_json(orjson.loads(line)) for line in lines]
-    except (OSError, ValueError, KeyError, TypeError):
+            ranges = [
+                RangeOutput.from_json(orjson.loads(line), next(lines).rstrip(b"\n"))
+                for line in lines
+            ]
+    except (OSError, ValueError, KeyError, TypeError, StopIteration):
         return {}
     return {output.doc_ids[0]: output for output in ranges if output.doc_ids}
 

@@ -233,4 +233,4 @@ def checked_range(
         for shard in output.shards:
             (release / shard.path).unlink(missing_ok=True)
         return problems, None
-    return problems, replace(output, read=read, splits=splits)
+    return problems, replace(output, sources=RangeOutput.sources_of(read, splits))

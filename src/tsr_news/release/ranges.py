@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+import orjson
 
 from tsr_news.corpus.fingerprints import Fingerprint
 from tsr_news.release.datasheet import Statistics
@@ -62,37 +64,52 @@ class ShardFacts:
 class RangeOutput:
     """What one range contributed to a release: its shards, each document's content digest
     (32 bytes each, doc_id order) and statistics; and, for the next build to tell whether it
-    is still current, the fingerprints of the corpus files it was made from and the
-    (doc_id, story cluster, split) of its documents."""
+    is still current, what it was made from (`sources`): the fingerprints of the corpus files
+    read and the (doc_id, story cluster, split) of its documents, as JSON, parsed only when
+    asked for (at 100,000 documents, as Python objects, they would take the build's parent
+    process over 100 MB)."""
 
     doc_ids: list[str]
     shards: list[ShardFacts]
     digests: bytes
     statistics: Statistics
-    read: list[Fingerprint] = field(default_factory=list)
-    splits: list[tuple[str, str, str]] = field(default_factory=list)
+    sources: bytes = b'{"read":[],"splits":[]}'
+
+    @staticmethod
+    def sources_of(read: list[Fingerprint], splits: list[tuple[str, str, str]]) -> bytes:
+        return orjson.dumps(
+            {"read": [[f.name, f.sha256, f.identity] for f in read], "splits": splits}
+        )
+
+    def fingerprints(self) -> list[Fingerprint]:
+        """The fingerprints of the files read, in the order read; ValueError, KeyError or
+        TypeError if the sources are not what `sources_of` gives."""
+        return [
+            Fingerprint(str(name), str(sha256), tuple(map(int, identity)) if identity else None)
+            for name, sha256, identity in orjson.loads(self.sources)["read"]
+        ]
+
+    def learned(self) -> list[tuple[str, str, str]]:
+        """The (doc_id, story cluster, split) of the range's documents."""
+        return [(str(d), str(c), str(s)) for d, c, s in orjson.loads(self.sources)["splits"]]
 
     def to_json(self) -> dict:
+        """The output as JSON, but its `sources` (JSON already)."""
         return {
             "doc_ids": self.doc_ids,
             "shards": [vars(shard) for shard in self.shards],
             "digests": self.digests.hex(),
             "statistics": self.statistics.to_json(),
-            "read": [[f.name, f.sha256, f.identity] for f in self.read],
-            "splits": self.splits,
         }
 
     @classmethod
-    def from_json(cls, data: dict) -> RangeOutput:
-        """The output `to_json` gave; KeyError, TypeError or ValueError if it is not one."""
+    def from_json(cls, data: dict, sources: bytes) -> RangeOutput:
+        """The output `to_json` and `sources` gave; KeyError, TypeError or ValueError if it is
+        not one."""
         return cls(
             doc_ids=[str(doc_id) for doc_id in data["doc_ids"]],
             shards=[ShardFacts(**shard) for shard in data["shards"]],
             digests=bytes.fromhex(data["digests"]),
             statistics=Statistics.from_json(data["statistics"]),
-            read=[
-                Fingerprint(name, sha256, tuple(identity) if identity else None)
-                for name, sha256, identity in data["read"]
-            ],
-            splits=[(doc_id, cluster, split) for doc_id, cluster, split in data["splits"]],
+            sources=sources,
         )
