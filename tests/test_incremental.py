@@ -253,3 +253,13 @@ def test_the_cli_says_how_many_ranges_it_reused(edited, tmp_path, cli):
     run = cli(*args)
     assert run.exit_code == 0 and "ranges unchanged, reused" in run.err
     assert cli("build", "--root", edited, "--range-documents", "0").exit_code == 2
+
+
+def test_a_withheld_release_in_many_ranges_rehydrates_to_the_full_build(synthetic, tmp_path):
+    from tsr_news.release.rehydrate import rehydrate
+
+    withheld = build(synthetic, tmp_path / "w", withhold_text=True, documents_per_range=PER_RANGE)
+    full = build(synthetic, tmp_path / "full", documents_per_range=PER_RANGE)
+    rehydrated = rehydrate(withheld.path, synthetic / "raw", tmp_path / "r")
+    assert withheld.ranges > 5
+    assert tree_digest(rehydrated.path) == tree_digest(full.path)
