@@ -66,8 +66,17 @@ def _inodes(release: Path) -> dict[str, int]:
 def _shards_of(release: Path, doc_id: str) -> set[str]:
     """The paths of the shards of the range that holds `doc_id`, as the build recorded them."""
     _, _, *lines = inputs.stamp_path(release).read_bytes().splitlines()
-    ranges = [orjson.loads(line) for line in lines[::2]]  # each range's output, then sources
+    ranges = [orjson.loads(line) for line in lines[:-1:2]]  # each range's output, sources
     return {shard["path"] for r in ranges if doc_id in r["doc_ids"] for shard in r["shards"]}
+
+
+def _rebuilt(root: Path, out: Path, **options):
+    """Build `root` again onto `out`; assert it gives the bytes of a full build of `root`
+    (into a fresh directory beside `out`); the rebuilt release."""
+    again = build(root, out, **options)
+    full = build(root, out.parent / f"{out.name}-full", **options)
+    assert tree_digest(again.path) == tree_digest(full.path)
+    return again
 
 
 def test_ranges_are_runs_of_ids_at_most_the_size_cut_where_the_ids_say():
@@ -103,10 +112,8 @@ def test_a_rebuild_after_one_edit_rewrites_one_range_and_equals_a_full_build(edi
     rewritten = _shards_of(first.path, doc_id)
     _change_one_annotation(edited, doc_id)
 
-    again = build(edited, out, documents_per_range=PER_RANGE)
-    full = build(edited, tmp_path / "full", documents_per_range=PER_RANGE)
+    again = _rebuilt(edited, out, documents_per_range=PER_RANGE)
     assert (again.reused, again.ranges) == (first.ranges - 1, first.ranges)
-    assert tree_digest(again.path) == tree_digest(full.path)
     after = _inodes(again.path)
     # the other ranges' shards are the very files of the previous release, linked
     assert set(after) == set(before) and 0 < len(rewritten) < len(before) // 5
@@ -119,10 +126,8 @@ def test_a_parallel_rebuild_gives_the_same_bytes(edited, tmp_path, monkeypatch):
     out = tmp_path / "out"
     build(edited, out, jobs=2, documents_per_range=PER_RANGE)
     _change_one_annotation(edited, generate.doc_id_of(3))
-    again = build(edited, out, jobs=2, documents_per_range=PER_RANGE)
-    full = build(edited, tmp_path / "full", documents_per_range=PER_RANGE)
+    again = _rebuilt(edited, out, jobs=2, documents_per_range=PER_RANGE)
     assert again.reused == again.ranges - 1
-    assert tree_digest(again.path) == tree_digest(full.path)
 
 
 def test_removing_a_document_rebuilds_its_range_only(edited, tmp_path):
@@ -131,11 +136,9 @@ def test_removing_a_document_rebuilds_its_range_only(edited, tmp_path):
     doc_id = generate.doc_id_of(DOCUMENTS // 3)
     for name in (f"raw/{doc_id}.txt", f"raw/{doc_id}.meta.json", f"annotations/{doc_id}.json"):
         (edited / name).unlink()
-    again = build(edited, out, documents_per_range=PER_RANGE)
-    full = build(edited, tmp_path / "full", documents_per_range=PER_RANGE)
+    again = _rebuilt(edited, out, documents_per_range=PER_RANGE)
     assert 0 < again.reused < again.ranges
     assert json.loads((again.path / MANIFEST).read_text())["documents"] == DOCUMENTS - 1
-    assert tree_digest(again.path) == tree_digest(full.path)
 
 
 @pytest.fixture
@@ -155,11 +158,9 @@ def test_reused_ranges_keep_the_agreement_of_their_documents(two_humans, tmp_pat
     build(corpus, out, documents_per_range=1)
     meta = corpus / "raw" / "doc-gamma.meta.json"
     meta.write_text(meta.read_text().replace('"title": "', '"title": "Re: '))
-    again = build(corpus, out, documents_per_range=1)
-    full = build(corpus, tmp_path / "full", documents_per_range=1)
+    again = _rebuilt(corpus, out, documents_per_range=1)
     assert again.reused == 2
     assert json.loads((again.path / MANIFEST).read_text())["agreement"]["pairs"]
-    assert tree_digest(again.path) == tree_digest(full.path)
 
 
 @pytest.mark.parametrize(
@@ -194,10 +195,8 @@ def test_a_damaged_record_is_ignored_and_the_release_still_right(edited, tmp_pat
         stamp.write_bytes(b"\n".join([header, b"0" * 64, *lines]))
     _change_one_annotation(edited, generate.doc_id_of(DOCUMENTS - 3))  # in the last range
 
-    again = build(edited, out, documents_per_range=PER_RANGE)
-    full = build(edited, tmp_path / "full", documents_per_range=PER_RANGE)
+    again = _rebuilt(edited, out, documents_per_range=PER_RANGE)
     assert again.reused <= (again.ranges - 2 if damage.startswith("shard") else 0)
-    assert tree_digest(again.path) == tree_digest(full.path)
 
 
 def test_a_shard_changed_in_the_release_is_written_again_not_reused(edited, tmp_path):
@@ -207,10 +206,8 @@ def test_a_shard_changed_in_the_release_is_written_again_not_reused(edited, tmp_
     data = shard.read_bytes()
     shard.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
     _change_one_annotation(edited, generate.doc_id_of(1))
-    again = build(edited, out, documents_per_range=PER_RANGE)
-    full = build(edited, tmp_path / "full", documents_per_range=PER_RANGE)
+    again = _rebuilt(edited, out, documents_per_range=PER_RANGE)
     assert again.reused == again.ranges - 2
-    assert tree_digest(again.path) == tree_digest(full.path)
 
 
 def test_another_range_size_is_another_build(edited, tmp_path):

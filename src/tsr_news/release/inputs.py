@@ -11,7 +11,8 @@ stay those of any build of the same corpus), a build records:
   (`ranges.RangeOutput`: its shards' facts with the stat identity of each as placed in the
   release, each document's content digest, its statistics), and what it was made from: the
   fingerprint of every corpus file read (`fingerprints`, taken by the worker that read it)
-  and each document's story cluster and split (parsed only when the range is checked).
+  and each document's story cluster and split (parsed only when the range is checked);
+- a last line that counts the ranges, so that a record cut short is no record.
 
 A later build with the same settings reuses a range (`Previous.reusable`) whose documents are
 the same ids, each file unchanged (by `stat`, or by its bytes' sha256 when its stat changed),
@@ -143,23 +144,33 @@ def record(release: Path, settings: str, outputs: list[RangeOutput]) -> None:
         for shard in output.shards:
             shard.identity = _identity(os.stat(release / shard.path))
         lines += [orjson.dumps(output.to_json()), b"\n", output.sources, b"\n"]
+    lines += [_end(len(outputs)), b"\n"]
     atomic.write_bytes(stamp_path(release), b"".join(lines))
 
 
 def _read(stamp: Path, settings: str) -> dict[str, RangeOutput]:
-    """The ranges a record holds, by first document; none if it is not a record of a build
-    with `settings` that this version wrote."""
+    """The ranges a record holds, by first document; none if it is not a whole record (its
+    last line counts its ranges) of a build with `settings` that this version wrote."""
+    head = f"{HEADER}{settings}\n".encode()
     try:
-        with open(stamp, "rb") as lines:
-            if lines.readline() != HEADER.encode() or lines.readline() != f"{settings}\n".encode():
-                return {}
-            ranges = [
-                RangeOutput.from_json(orjson.loads(line), next(lines).rstrip(b"\n"))
-                for line in lines
-            ]
-    except (OSError, ValueError, KeyError, TypeError, StopIteration):
+        data = stamp.read_bytes()
+        if not data.startswith(head):
+            return {}
+        *lines, end, last = data[len(head) :].split(b"\n")
+        if last or len(lines) % 2 or end != _end(len(lines) // 2):
+            return {}
+        ranges = [
+            RangeOutput.from_json(orjson.loads(output), sources)
+            for output, sources in zip(lines[::2], lines[1::2], strict=True)
+        ]
+    except (OSError, ValueError, KeyError, TypeError):
         return {}
     return {output.doc_ids[0]: output for output in ranges if output.doc_ids}
+
+
+def _end(ranges: int) -> bytes:
+    """The record's last line: a record cut short (a full disk, a killed write) lacks it."""
+    return f"end of {ranges} ranges".encode()
 
 
 def _placed(release: Path, shard: ShardFacts) -> bool:
