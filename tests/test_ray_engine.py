@@ -1,12 +1,13 @@
 """The Ray engine (`build --engine ray`): the build's ranges checked and written by a pool of
 Ray Data actors, here on a local Ray this module starts, give the local build's bytes, its
-refusals and its rebuilds."""
+refusals and its rebuilds, also when an actor dies."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import sys
+from functools import partial
 from pathlib import Path
 
 import orjson
@@ -97,6 +98,34 @@ def test_a_rebuild_on_ray_redoes_the_edited_range_and_equals_a_full_local_build(
     full = build(root, tmp_path / "full", documents_per_range=PER_RANGE)
     assert (again.reused, again.ranges) == (first.ranges - 1, first.ranges)
     assert tree_digest(again.path) == tree_digest(full.path)
+
+
+def _dying_once(marker: Path, function, chunk):
+    """`function(chunk)`, but the first time, having done it, the process dies before it
+    answers (pickled by value: the actors do not import this module)."""
+    result = function(chunk)
+    if not marker.exists():
+        marker.touch()
+        os._exit(1)
+    return result
+
+
+def test_a_range_whose_actor_died_is_done_again_to_the_same_bytes(
+    ray_cluster, synthetic, local, tmp_path
+):
+    import ray.cloudpickle
+
+    ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    marker = tmp_path / "died"
+
+    def engine(function, chunks, jobs):
+        return ordered_map(partial(_dying_once, marker, function), chunks, jobs)
+
+    release = build(
+        synthetic, tmp_path / "out", jobs=2, documents_per_range=PER_RANGE, engine=engine
+    )
+    assert marker.exists()
+    assert tree_digest(release.path) == tree_digest(local.path)
 
 
 def test_an_exception_in_the_work_is_raised_as_itself(ray_cluster, tmp_path):
