@@ -163,6 +163,21 @@ def _parser() -> argparse.ArgumentParser:
         "rewrites the shards of one range only (default: 1000)",
     )
     arguments.add_jobs(build)
+    build.add_argument(
+        "--engine",
+        choices=("local", "ray"),
+        default="local",
+        help="where the ranges are checked and written: local worker processes (default), or "
+        "--jobs actors of Ray Data (needs the extra: pip install 'tsr-news[ray]'; on more "
+        "than one machine, ROOT and OUT must be on a file system every node shares); the "
+        "bytes are the same",
+    )
+    build.add_argument(
+        "--ray-address",
+        metavar="ADDRESS",
+        help="the Ray cluster to join with --engine ray (default, as Ray has it: "
+        "$RAY_ADDRESS, else the Ray last started on this machine, else a new local Ray)",
+    )
     build.set_defaults(run=_build)
 
     rehydrate = commands.add_parser(
@@ -463,9 +478,13 @@ def _split(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from tsr_news.corpus.ray_engine import ray_engine
     from tsr_news.release.build import InvalidCorpus, build
     from tsr_news.release.settings import BadSettings
 
+    if args.ray_address is not None and args.engine != "ray":
+        raise UsageError("--ray-address is for --engine ray")
+    engine = ray_engine(args.ray_address) if args.engine == "ray" else None
     root = arguments.root_of(args)
     out = args.out if args.out is not None else root / "build"
     try:
@@ -477,7 +496,9 @@ def _build(args: argparse.Namespace) -> int:
             )
             if value is not None
         }
-        release = build(root, out, withhold_text=args.withhold_text, jobs=args.jobs, **sizes)
+        release = build(
+            root, out, withhold_text=args.withhold_text, jobs=args.jobs, engine=engine, **sizes
+        )
     except BadSettings as error:
         raise UsageError(str(error)) from None
     except InvalidCorpus as invalid:

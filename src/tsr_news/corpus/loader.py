@@ -210,11 +210,18 @@ class Corpus:
         work: Callable[[Iterator[LoadedDocument]], R],
         ranges: list[list[str]],
         jobs: int = 1,
+        engine: Engine | None = None,
     ) -> Iterator[R]:
         """`work(documents)` for each of `ranges` (lists of doc ids, in doc_id order), on
-        `jobs` processes, as `map_batches` does; `documents` is an iterator that loads each
-        document as it is asked for, so a range of thousands holds a few in memory."""
-        return self._map_chunks(work, ranges, jobs)
+        `jobs` processes, as `map_batches` does, or on `jobs` workers of `engine`;
+        `documents` is an iterator that loads each document as it is asked for, so a range
+        of thousands holds a few in memory."""
+        if engine is None:
+            return self._map_chunks(work, ranges, jobs)
+        chunks = [self._chunk(doc_ids) for doc_ids in ranges]
+        return (
+            self._collect(*done) for done in engine(partial(_work_on_chunk, work), chunks, jobs)
+        )
 
     def _map_chunks(
         self,
@@ -249,11 +256,12 @@ class Corpus:
         for doc_id, cluster, split in learned:
             self._splits.learn(doc_id, cluster, split)
 
-    def _chunk(self, doc_ids: list[str], prefetch: Prefetcher) -> ChunkCorpus:
-        """A chunk of documents about to be loaded, their files asked for (in the parallel
-        case, several chunks ahead of the workers)."""
+    def _chunk(self, doc_ids: list[str], prefetch: Prefetcher | None = None) -> ChunkCorpus:
+        """A chunk of documents about to be loaded, their files asked for if `prefetch` is
+        given (in the parallel case, several chunks ahead of the workers)."""
         inventory = self.inventory.only(doc_ids)
-        prefetch(name for doc_id in doc_ids for name in inventory.files_of(doc_id))
+        if prefetch is not None:
+            prefetch(name for doc_id in doc_ids for name in inventory.files_of(doc_id))
         return ChunkCorpus(self.root, inventory, self.record_fingerprints)
 
     def _collect(self, learned: list[tuple[str, str, str]], result: R) -> R:
@@ -517,6 +525,12 @@ class ChunkCorpus(NamedTuple):
     root: Path
     inventory: Inventory
     record_fingerprints: bool
+
+
+# An engine runs `function(chunk)` for each chunk on `jobs` workers of its own, elsewhere than
+# this machine's worker processes, and yields the results in the chunks' order
+# (`ray_engine.ray_engine`).
+Engine = Callable[[Callable[[ChunkCorpus], R], list[ChunkCorpus], int], Iterator[R]]
 
 
 def _work_on_chunk(

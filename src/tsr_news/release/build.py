@@ -38,7 +38,7 @@ from tsr_news.checks.jsonfile import utf8_problem
 from tsr_news.checks.problems import Problem
 from tsr_news.common.atomic import removed_if_left_empty, replace_directory
 from tsr_news.common.files import output_dir, output_lock, read_regular
-from tsr_news.corpus.loader import Corpus
+from tsr_news.corpus.loader import Corpus, Engine
 from tsr_news.release import croissant, inputs, part
 from tsr_news.release.card import DEFAULT_SHEET, write_card
 from tsr_news.release.datasheet import DATASHEET, Statistics
@@ -96,9 +96,11 @@ def build(
     jobs: int = 1,
     max_shard_bytes: int = MAX_SHARD_BYTES,
     documents_per_range: int = DOCUMENTS_PER_RANGE,
+    engine: Engine | None = None,
 ) -> Release:
     """Check the corpus at `root` and compile it to `out/tsr-news-X.Y.Z[-withheld]/`, in one
-    pass on `jobs` processes (the bytes are the same for any number), in ranges of at most
+    pass on `jobs` processes, or `jobs` workers of `engine` (`corpus.ray_engine`; the bytes
+    are the same for any number and either engine), in ranges of at most
     `documents_per_range` documents (`ranges`) and Parquet shards of at most
     `max_shard_bytes` of Arrow data (`parquet`). Raises InvalidCorpus, with every problem,
     and writes nothing if the corpus is invalid; BadSettings if its release settings
@@ -120,7 +122,7 @@ def build(
             return _recorded(target)
         previous.forget()
         output = output_settings(withhold_text, provenance)
-        produce = partial(_range_outputs, corpus, plan, previous, output, jobs)
+        produce = partial(_range_outputs, corpus, plan, previous, output, jobs, engine)
         with removed_if_left_empty(out):
             release, outputs = _write_release(produce, provenance, out, withhold_text)
         inputs.record(release.path, settings, outputs)
@@ -158,6 +160,7 @@ def _range_outputs(
     previous: inputs.Previous,
     settings: OutputSettings,
     jobs: int,
+    engine: Engine | None,
     release: Path,
 ) -> list[RangeOutput]:
     """Every range's output, its shards in the temporary release directory `release`: a
@@ -166,7 +169,7 @@ def _range_outputs(
     reused = [previous.reusable(doc_ids) for doc_ids in plan]
     todo = [doc_ids for doc_ids, old in zip(plan, reused, strict=True) if old is None]
     built = corpus.map_ranges(
-        partial(checked_range, release=release, settings=settings), todo, jobs
+        partial(checked_range, release=release, settings=settings), todo, jobs, engine
     )
     problems: list[Problem] = []
     outputs = []
