@@ -13,6 +13,7 @@ from pathlib import Path
 import orjson
 import pytest
 
+from tsr_news.common.exits import UsageError
 from tsr_news.corpus.ray_engine import ordered_map, ray_engine
 from tsr_news.release import inputs
 from tsr_news.release.build import InvalidCorpus, build
@@ -52,12 +53,14 @@ def _recorded(release: Path) -> list[dict]:
     """The build's record of its ranges (`inputs`), without the files' stat identities (the
     placed shards' are new files; a corpus file's is not recorded if it was changed in the
     last seconds before it was read: `fingerprints.RACY_SECONDS`)."""
-    _, _, *lines = inputs.stamp_path(release).read_bytes().splitlines()
-    ranges = [orjson.loads(line) for line in lines]
-    for output in ranges:
+    _, _, *lines, _ = inputs.stamp_path(release).read_bytes().splitlines()
+    ranges = []
+    for output, sources in zip(lines[::2], lines[1::2], strict=True):
+        output, sources = orjson.loads(output), orjson.loads(sources)
         for shard in output["shards"]:
             del shard["identity"]
-        output["read"] = [(name, sha256) for name, sha256, _ in output["read"]]
+        sources["read"] = [(name, sha256) for name, sha256, _ in sources["read"]]
+        ranges.append((output, sources))
     return ranges
 
 
@@ -126,6 +129,25 @@ def test_a_range_whose_actor_died_is_done_again_to_the_same_bytes(
     )
     assert marker.exists()
     assert tree_digest(release.path) == tree_digest(local.path)
+
+
+def _dying(function, chunk):
+    os._exit(1)
+
+
+def test_a_range_that_kills_its_actor_every_time_stops_the_build_not_hangs_it(
+    ray_cluster, synthetic, tmp_path
+):
+    import ray.cloudpickle
+
+    ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
+
+    def engine(function, chunks, jobs):
+        return ordered_map(partial(_dying, function), chunks[:1], 1)
+
+    with pytest.raises(UsageError, match="gave up: a worker died 3 times"):
+        build(synthetic, tmp_path / "out", documents_per_range=PER_RANGE, engine=engine)
+    assert not (tmp_path / "out").exists()
 
 
 def test_an_exception_in_the_work_is_raised_as_itself(ray_cluster, tmp_path):

@@ -8,15 +8,16 @@ validators) serves every range it is given, as in a local worker process. The re
 consumed as the actors finish them, and handed on in the ranges' order (one finished early
 waits for those before it: each is small, the facts of a range's shards). An exception in
 the work is raised here, as the local pool raises it; an actor that dies is restarted and
-its range done again (Ray Data's defaults for an actor pool: `max_restarts` and
-`max_task_retries` -1), which is safe, as a range's work writes only its own files under
-names its documents fix. The work reads the corpus and writes into the release's temporary
-directory by path: on more than one machine, both must be on a file system every node shares.
+its range done again, up to `RETRIES` times (then the build stops with one line, exit 2),
+which is safe, as a range's work writes only its own files under names its documents fix.
+The work reads the corpus and writes into the release's temporary directory by path: on more
+than one machine, both must be on a file system every node shares.
 """
 
 from __future__ import annotations
 
 import pickle
+import warnings
 from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TypeVar
@@ -24,6 +25,9 @@ from typing import TypeVar
 from tsr_news.common.exits import UsageError
 from tsr_news.corpus.loader import Engine, relax_gc
 
+# Times a range is done again when its actor dies (Ray Data's default is forever: a range
+# that kills its worker every time, by running it out of memory say, would hang the build).
+RETRIES = 2
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -53,22 +57,35 @@ def ordered_map(
     if not ray.is_initialized():
         ray.init(address=address)  # for the rest of the process: Ray stops it at exit
     rows = [{"index": i, "item": pickle.dumps(item)} for i, item in enumerate(items)]
-    results = ray.data.from_items(rows, override_num_blocks=len(rows)).map_batches(
-        _Worker,
-        fn_constructor_args=(function,),
-        batch_size=1,
-        batch_format="numpy",
-        compute=ray.data.ActorPoolStrategy(size=min(jobs, len(items))),
-    )
+    with warnings.catch_warnings():
+        # Ray 2.60 names no parameter for the retries yet (`ray_remote_args` is the way, and
+        # deprecated for 2.64; the extra pins the minor release)
+        warnings.simplefilter("ignore", category=FutureWarning)
+        warnings.simplefilter("ignore", category=DeprecationWarning)
+        results = ray.data.from_items(rows, override_num_blocks=len(rows)).map_batches(
+            _Worker,
+            fn_constructor_args=(function,),
+            batch_size=1,
+            batch_format="numpy",
+            compute=ray.data.ActorPoolStrategy(size=min(jobs, len(items))),
+            max_restarts=RETRIES,
+            max_task_retries=RETRIES,
+        )
     finished, next_index = {}, 0
-    for row in results.iter_rows():
-        finished[row["index"]] = row["result"]
-        while next_index in finished:
-            failed, value = pickle.loads(finished.pop(next_index))
-            if failed:
-                raise value
-            yield value
-            next_index += 1
+    try:
+        for row in results.iter_rows():
+            finished[row["index"]] = row["result"]
+            while next_index in finished:
+                failed, value = pickle.loads(finished.pop(next_index))
+                if failed:
+                    raise value
+                yield value
+                next_index += 1
+    except ray.exceptions.RayError as error:
+        raise UsageError(
+            f"the Ray engine gave up: a worker died {RETRIES + 1} times over one range "
+            f"({type(error).__name__}); see Ray's log above"
+        ) from None
 
 
 class _Worker:
