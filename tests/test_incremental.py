@@ -171,6 +171,7 @@ def test_reused_ranges_keep_the_agreement_of_their_documents(two_humans, tmp_pat
         "shard outside the release",
         "shard identity changed",
         "another settings digest",
+        "agreement documents of another range",
     ],
 )
 def test_a_damaged_record_is_ignored_and_the_release_still_right(edited, tmp_path, damage):
@@ -191,12 +192,16 @@ def test_a_damaged_record_is_ignored_and_the_release_still_right(edited, tmp_pat
         else:
             record["shards"][0]["identity"][2] += 1
         stamp.write_bytes(b"\n".join([header, settings, orjson.dumps(record), *lines[1:]]))
+    elif damage == "agreement documents of another range":
+        record = orjson.loads(lines[0])
+        record["statistics"]["agreement"]["multi"] = ["nowhere-in-the-corpus"]
+        stamp.write_bytes(b"\n".join([header, settings, orjson.dumps(record), *lines[1:]]))
     else:
         stamp.write_bytes(b"\n".join([header, b"0" * 64, *lines]))
     _change_one_annotation(edited, generate.doc_id_of(DOCUMENTS - 3))  # in the last range
 
     again = _rebuilt(edited, out, documents_per_range=PER_RANGE)
-    assert again.reused <= (again.ranges - 2 if damage.startswith("shard") else 0)
+    assert again.reused <= (again.ranges - 2 if damage.startswith(("shard", "agree")) else 0)
 
 
 def test_a_shard_changed_in_the_release_is_written_again_not_reused(edited, tmp_path):

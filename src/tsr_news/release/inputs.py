@@ -112,6 +112,8 @@ class Previous:
         recorded = self._ranges.get(doc_ids[0])
         if recorded is None or recorded.doc_ids != doc_ids:
             return None
+        if not set(recorded.statistics.agreement_documents) <= set(doc_ids):
+            return None  # not a record this build wrote: its documents are the range's
         inventory, root = self._corpus.inventory, str(self._corpus.root)
         expected = [name for doc_id in doc_ids for name in inventory.files_of(doc_id)]
         try:
