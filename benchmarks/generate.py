@@ -798,8 +798,11 @@ def _unreferenced_where(doc: Doc, where) -> dict:
 
 def _entity_overlap(doc: Doc) -> None:
     entities = _items(doc, "entities")
-    twin = dict(_unreferenced(doc), id=f"E{len(entities) + 1}")
-    entities.append(twin)
+    try:
+        original = _unreferenced(doc)
+    except LookupError:  # every entity is referenced: a twin of one breaks nothing either
+        original = entities[0]
+    entities.append(dict(original, id=f"E{len(entities) + 1}"))
 
 
 def _noise_overlap(doc: Doc) -> None:
