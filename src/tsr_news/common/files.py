@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import hashlib
 import os
 import stat
 from collections.abc import Iterator
@@ -114,3 +115,12 @@ def printable(name: str | bytes | os.PathLike) -> str:
     """A file name as text that any output can carry: bytes that are not UTF-8 (kept by
     Python as lone surrogates) are written as `\\xNN` escapes."""
     return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def sha256_file(path: Path) -> str:
+    """The sha256 of a file's bytes, read a megabyte at a time."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for chunk in iter(lambda: file.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

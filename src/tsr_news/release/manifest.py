@@ -8,7 +8,6 @@ release rehydrated from it is checked.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
 import subprocess
@@ -24,6 +23,7 @@ from pyarrow.lib import ArrowException
 
 import tsr_news
 from tsr_news.checks.jsonfile import Unreadable, read_json
+from tsr_news.common.files import sha256_file
 from tsr_news.release.datasheet import Statistics
 from tsr_news.release.digest import ContentDigest
 from tsr_news.release.layers import RULE as RELEASE_LAYER_RULE
@@ -52,14 +52,6 @@ class Provenance:
     max_shard_bytes: int = MAX_SHARD_BYTES
     # the most documents in a range (`ranges`), recorded likewise
     documents_per_range: int = DOCUMENTS_PER_RANGE
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def files_of(release: Path) -> list[str]:

@@ -12,7 +12,6 @@ seconds): the Parquet schemas come from the parent (`features.file_schemas`).
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -24,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tsr_news.checks.problems import Problem
+from tsr_news.common.files import sha256_file
 from tsr_news.corpus.fingerprints import Fingerprint
 from tsr_news.corpus.loader import LoadedDocument
 from tsr_news.release import ner
@@ -145,10 +145,6 @@ def write_range(
 
 
 def _facts(config: str, split: str, shard, release: Path) -> ShardFacts:
-    digest = hashlib.sha256()
-    with open(shard.path, "rb") as written:
-        for block in iter(lambda: written.read(1 << 20), b""):
-            digest.update(block)
     return ShardFacts(
         config,
         split,
@@ -156,7 +152,7 @@ def _facts(config: str, split: str, shard, release: Path) -> ShardFacts:
         shard.rows,
         shard.num_bytes,
         shard.path.stat().st_size,
-        digest.hexdigest(),
+        sha256_file(shard.path),
     )
 
 

@@ -23,7 +23,8 @@ from pathlib import Path
 import httpx2
 
 from tsr_news.checks.jsonfile import Unreadable
-from tsr_news.release.manifest import MANIFEST, SHA256SUMS, files_of, read_manifest, sha256_file
+from tsr_news.common.files import sha256_file
+from tsr_news.release.manifest import MANIFEST, SHA256SUMS, files_of, read_manifest
 
 # What a failed request raises: huggingface_hub's HTTP errors (OSErrors) and, below them,
 # its HTTP client's (httpx2 in huggingface_hub 2.4, which the release extra pins)

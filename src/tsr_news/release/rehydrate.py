@@ -32,7 +32,7 @@ from datasets import Features
 from tsr_news import __version__
 from tsr_news.checks.jsonfile import Unreadable
 from tsr_news.common.atomic import removed_if_left_empty
-from tsr_news.common.files import output_dir, output_lock
+from tsr_news.common.files import output_dir, output_lock, sha256_file
 from tsr_news.corpus.layout import DOC_ID
 from tsr_news.corpus.loader import LoadedDocument
 from tsr_news.release.build import Release, output_settings, write_release
@@ -45,7 +45,6 @@ from tsr_news.release.manifest import (
     DamagedRelease,
     Provenance,
     read_manifest,
-    sha256_file,
     untrusted,
 )
 from tsr_news.release.part import OutputSettings, batches, write_range
